@@ -1,0 +1,2 @@
+/** JMH benchmarks of netbelief's hot paths. */
+package org.netbelief.bench;
