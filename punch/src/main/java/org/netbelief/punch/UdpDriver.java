@@ -18,7 +18,7 @@ import org.netbelief.punch.wire.Frame;
 /**
  * The real driver: one non-blocking {@link DatagramChannel} and a {@link Selector} on one thread
  * run one {@link Engine}. The loop reads the clock once per cycle and passes it down, receives
- * into one reused direct buffer, runs the engine's timer at its next deadline, and counts I/O and
+ * into one reused direct buffer (stamping each datagram with its receive time), runs the engine's timer at its next deadline, and counts I/O and
  * engine errors without ever stopping. Other threads talk to the engine only through {@link
  * #execute}, which runs the task on the loop thread.
  *
@@ -206,7 +206,7 @@ public final class UdpDriver implements AutoCloseable {
                         error(e);
                     }
                 }
-                drain(now);
+                drain();
                 if (engine.nextDeadlineNanos() <= now) {
                     engine.onTimer(now);
                 }
@@ -216,7 +216,7 @@ public final class UdpDriver implements AutoCloseable {
         }
     }
 
-    private void drain(long now) {
+    private void drain() {
         for (int i = 0; i < 1024; i++) { // bounded so timers and tasks still run under a flood
             rx.clear();
             SocketAddress from;
@@ -236,7 +236,9 @@ public final class UdpDriver implements AutoCloseable {
             received.incrementAndGet();
             rx.flip();
             try {
-                engine.onDatagram(rx, src, now);
+                // Receive time per datagram (not per cycle): an answer drained in the same cycle
+                // as its request must still show a non-zero round trip.
+                engine.onDatagram(rx, src, System.nanoTime());
             } catch (RuntimeException e) {
                 error(e);
             }

@@ -35,6 +35,17 @@ final class JsonLines {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
+    /** Non-zero drop counters by reason, and the total. */
+    ObjectNode drops(org.netbelief.punch.Engine engine, ObjectNode into) {
+        ObjectNode d = into.putObject("drops");
+        for (org.netbelief.punch.wire.DropReason r : org.netbelief.punch.wire.DropReason.values()) {
+            if (engine.drops(r) > 0) {
+                d.put(r.name().toLowerCase(java.util.Locale.ROOT), engine.drops(r));
+            }
+        }
+        return into;
+    }
+
     /** The JSON form of an engine event. */
     ObjectNode of(PunchEvent e) {
         ObjectNode n = object(e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));

@@ -131,7 +131,7 @@ final class PeerCommand implements Callable<Integer> {
             } catch (TimeoutException e) {
                 code = 0;
             }
-            json.print(json.object("stopped").put("errors", driver.errors()).put("drops", engine.totalDrops()));
+            json.print(json.drops(engine, json.object("stopped").put("errors", driver.errors())));
             return code;
         } catch (IllegalArgumentException e) {
             main.err.println("netbelief: " + e.getMessage());

@@ -45,7 +45,7 @@ final class RendezvousCommand implements Callable<Integer> {
             } else {
                 Thread.sleep(Long.MAX_VALUE);
             }
-            json.print(json.object("stopped").put("errors", driver.errors()).put("drops", engine.totalDrops()));
+            json.print(json.drops(engine, json.object("stopped").put("errors", driver.errors())));
             return 0;
         } catch (java.net.BindException e) {
             main.err.println("netbelief: cannot listen on " + JsonLines.endpoint(listen) + ": " + e.getMessage());
