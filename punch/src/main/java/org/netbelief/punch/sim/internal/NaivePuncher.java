@@ -37,6 +37,9 @@ public final class NaivePuncher implements SimApplication {
 
     /** All rounds went unanswered. */
     void gaveUp(int self, int peer, long nowNanos);
+
+    /** A datagram was sent to {@code peer} (an intro or an ack). */
+    default void sentToPeer(int self, int peer) {}
   }
 
   private static final class Session {
@@ -111,12 +114,21 @@ public final class NaivePuncher implements SimApplication {
       int peer = in.getInt();
       long endpoint = in.getLong();
       Session session = session(peer);
+      if (session.established || session.gaveUp) {
+        // A new request for a pair met before: punch afresh.
+        session.established = false;
+        session.gaveUp = false;
+        session.rounds = 0;
+      }
       addCandidate(session, endpoint);
       punch(session, now);
     } else if (type == INTRO) {
       Session session = session(sender);
       addCandidate(session, from);
       send(from, ACK, -1, 0);
+      if (listener != null) {
+        listener.sentToPeer(id, sender);
+      }
     } else if (type == ACK) {
       Session session = session(sender);
       addCandidate(session, from);
@@ -146,6 +158,9 @@ public final class NaivePuncher implements SimApplication {
     s.rounds++;
     for (long c : s.candidates) {
       send(c, INTRO, -1, 0);
+      if (listener != null) {
+        listener.sentToPeer(id, s.peer);
+      }
     }
     if (nextRound == Long.MAX_VALUE) {
       nextRound = now + interval;
