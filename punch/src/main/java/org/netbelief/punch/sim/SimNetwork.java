@@ -80,6 +80,10 @@ public final class SimNetwork {
   private double[] loss = new double[16];
   private boolean[] up = new boolean[16];
   private NatState[] nats = new NatState[16];
+  // Per NAT: how many nodes sit in its inner realm, and the first of them. A home realm usually
+  // holds one host, and then a lookup is one comparison instead of a hash probe.
+  private int[] realmCount = new int[16];
+  private int[] realmFirst = new int[16];
 
   private Socket[] sockets = new Socket[16];
   private int socketCount;
@@ -167,6 +171,8 @@ public final class SimNetwork {
       loss = Arrays.copyOf(loss, n);
       up = Arrays.copyOf(up, n);
       nats = Arrays.copyOf(nats, n);
+      realmCount = Arrays.copyOf(realmCount, n);
+      realmFirst = Arrays.copyOf(realmFirst, n);
     }
     int id = nodeCount++;
     kind[id] = k;
@@ -177,6 +183,9 @@ public final class SimNetwork {
     loss[id] = link.lossProbability();
     up[id] = true;
     addressIndex.put(realm, addr, id);
+    if (realm != INTERNET && realmCount[realm]++ == 0) {
+      realmFirst[realm] = id;
+    }
     return id;
   }
 
@@ -427,7 +436,7 @@ public final class SimNetwork {
     long d = linkDelay(node);
     int realm = behind[node];
     int dstAddr = Endpoints.address(pool.dst(slot));
-    long found = addressIndex.get(realm, dstAddr);
+    long found = lookup(realm, dstAddr);
     if (found != PairMap.MISSING) {
       int target = (int) found;
       if (!cross(target, slot)) {
@@ -496,7 +505,7 @@ public final class SimNetwork {
       return;
     }
     pool.setDst(slot, internal);
-    long found = addressIndex.get(node, Endpoints.address(internal));
+    long found = lookup(node, Endpoints.address(internal));
     if (found == PairMap.MISSING) {
       noRoute++;
       pool.release(slot);
@@ -512,6 +521,15 @@ public final class SimNetwork {
     } else {
       queue.add(now + d, EV_ARRIVE_DOWN << 32 | target, slot);
     }
+  }
+
+  /** The node with {@code addr} in {@code realm}, or {@link PairMap#MISSING}. */
+  private long lookup(int realm, int addr) {
+    if (realm != INTERNET && realmCount[realm] == 1) {
+      int only = realmFirst[realm];
+      return address[only] == addr ? only : PairMap.MISSING;
+    }
+    return addressIndex.get(realm, addr);
   }
 
   private void deliver(int host, int slot) {

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * A binary min-heap of primitive events ordered by (time, insertion sequence).
  *
- * <p>Each event is four {@code long}s held in parallel arrays: the virtual time in nanoseconds, a
+ * <p>Each event is four {@code long}s, interleaved in one array: the virtual time in nanoseconds, a
  * sequence number given at insertion, and two payload words whose meaning belongs to the caller
  * (the simulator packs an event kind and a node or socket id into the first, and a packet slot or
  * timer generation into the second). No object is allocated per event: the arrays only grow, by
@@ -18,10 +18,10 @@ import java.util.Arrays;
  * <p>Not thread-safe: the simulator is single-threaded by design.
  */
 public final class EventQueue {
-  private long[] time;
-  private long[] seq;
-  private long[] wordA;
-  private long[] wordB;
+  // Event i occupies heap[4i .. 4i+3]: time, sequence, word A, word B. Interleaving keeps each
+  // comparison of a sift on one cache line instead of four arrays' worth.
+  private static final int STRIDE = 4;
+  private long[] heap;
   private int size;
   private long nextSeq;
 
@@ -35,10 +35,7 @@ public final class EventQueue {
     if (initialCapacity < 1) {
       throw new IllegalArgumentException("initialCapacity must be >= 1, was " + initialCapacity);
     }
-    time = new long[initialCapacity];
-    seq = new long[initialCapacity];
-    wordA = new long[initialCapacity];
-    wordB = new long[initialCapacity];
+    heap = new long[initialCapacity * STRIDE];
   }
 
   /** Number of events waiting. */
@@ -53,29 +50,32 @@ public final class EventQueue {
 
   /** Time of the earliest event; {@link Long#MAX_VALUE} when empty. */
   public long peekTime() {
-    return size == 0 ? Long.MAX_VALUE : time[0];
+    return size == 0 ? Long.MAX_VALUE : heap[0];
   }
 
   /** Adds an event at virtual time {@code at} with two payload words. */
   public void add(long at, long a, long b) {
-    if (size == time.length) {
-      grow();
+    if ((size + 1) * STRIDE > heap.length) {
+      heap = Arrays.copyOf(heap, heap.length * 2);
     }
+    long[] h = heap;
     int i = size++;
     long s = nextSeq++;
     // Sift up: move parents down until the slot for the new event is found.
     while (i > 0) {
       int parent = (i - 1) >>> 1;
-      if (!less(at, s, time[parent], seq[parent])) {
+      int p = parent * STRIDE;
+      if (!less(at, s, h[p], h[p + 1])) {
         break;
       }
-      move(parent, i);
+      System.arraycopy(h, p, h, i * STRIDE, STRIDE);
       i = parent;
     }
-    time[i] = at;
-    seq[i] = s;
-    wordA[i] = a;
-    wordB[i] = b;
+    int k = i * STRIDE;
+    h[k] = at;
+    h[k + 1] = s;
+    h[k + 2] = a;
+    h[k + 3] = b;
   }
 
   /**
@@ -88,36 +88,44 @@ public final class EventQueue {
     if (size == 0) {
       throw new IllegalStateException("poll on an empty event queue");
     }
-    polledTime = time[0];
-    polledA = wordA[0];
-    polledB = wordB[0];
+    long[] h = heap;
+    polledTime = h[0];
+    polledA = h[2];
+    polledB = h[3];
     int last = --size;
     if (last == 0) {
       return;
     }
-    long t = time[last];
-    long s = seq[last];
-    long a = wordA[last];
-    long b = wordB[last];
+    int l = last * STRIDE;
+    long t = h[l];
+    long s = h[l + 1];
+    long a = h[l + 2];
+    long b = h[l + 3];
     int i = 0;
     int half = last >>> 1;
     // Sift down the former last event from the root.
     while (i < half) {
       int child = 2 * i + 1;
+      int c = child * STRIDE;
       int right = child + 1;
-      if (right < last && less(time[right], seq[right], time[child], seq[child])) {
-        child = right;
+      if (right < last) {
+        int r = c + STRIDE;
+        if (less(h[r], h[r + 1], h[c], h[c + 1])) {
+          child = right;
+          c = r;
+        }
       }
-      if (!less(time[child], seq[child], t, s)) {
+      if (!less(h[c], h[c + 1], t, s)) {
         break;
       }
-      move(child, i);
+      System.arraycopy(h, c, h, i * STRIDE, STRIDE);
       i = child;
     }
-    time[i] = t;
-    seq[i] = s;
-    wordA[i] = a;
-    wordB[i] = b;
+    int k = i * STRIDE;
+    h[k] = t;
+    h[k + 1] = s;
+    h[k + 2] = a;
+    h[k + 3] = b;
   }
 
   /** Time of the event last removed by {@link #poll()}. */
@@ -137,20 +145,5 @@ public final class EventQueue {
 
   private static boolean less(long t1, long s1, long t2, long s2) {
     return t1 < t2 || (t1 == t2 && s1 < s2);
-  }
-
-  private void move(int from, int to) {
-    time[to] = time[from];
-    seq[to] = seq[from];
-    wordA[to] = wordA[from];
-    wordB[to] = wordB[from];
-  }
-
-  private void grow() {
-    int n = time.length * 2;
-    time = Arrays.copyOf(time, n);
-    seq = Arrays.copyOf(seq, n);
-    wordA = Arrays.copyOf(wordA, n);
-    wordB = Arrays.copyOf(wordB, n);
   }
 }

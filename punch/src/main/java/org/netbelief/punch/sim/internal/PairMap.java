@@ -5,11 +5,12 @@ import java.util.Arrays;
 /**
  * An open-addressing hash map from a pair of {@code long} keys to a {@code long} value.
  *
- * <p>Layout: parallel arrays {@code k1}, {@code k2}, {@code val} and a {@code used} flag, of a
- * power-of-two capacity, probed linearly from a mixed hash of both keys. Deletion shifts later
- * entries of the probe run back (no tombstones), so lookups stay short however many entries come
- * and go — the NAT tables see a constant churn of bindings. The table doubles when it is more
- * than half full. Nothing is allocated except when it grows.
+ * <p>Layout: one {@code long[]} of a power-of-two number of slots, each slot four words
+ * {@code [k1, k2, value, used]} so that a probe touches one cache line; probing is linear from a
+ * mixed hash of both keys. Deletion shifts later entries of the probe run back (no tombstones),
+ * so lookups stay short however many entries come and go — the NAT tables see a constant churn
+ * of bindings. The table doubles when it is more than half full. Nothing is allocated except
+ * when it grows.
  *
  * <p>Not thread-safe.
  */
@@ -17,11 +18,8 @@ public final class PairMap {
   /** Returned by {@link #get} when the key pair is absent. */
   public static final long MISSING = Long.MIN_VALUE;
 
-  private long[] k1;
-  private long[] k2;
-  private long[] val;
-  private boolean[] used;
-  private int mask;
+  private long[] t;
+  private int mask; // slot mask
   private int size;
 
   /** Creates a map with room for about {@code expected} entries before it grows. */
@@ -31,10 +29,7 @@ public final class PairMap {
   }
 
   private void alloc(int cap) {
-    k1 = new long[cap];
-    k2 = new long[cap];
-    val = new long[cap];
-    used = new boolean[cap];
+    t = new long[cap * 4];
     mask = cap - 1;
   }
 
@@ -55,82 +50,92 @@ public final class PairMap {
 
   /** The value for the key pair, or {@link #MISSING}. */
   public long get(long a, long b) {
+    long[] tab = t;
     int i = hash(a, b) & mask;
-    while (used[i]) {
-      if (k1[i] == a && k2[i] == b) {
-        return val[i];
+    while (true) {
+      int k = i << 2;
+      if (tab[k + 3] == 0) {
+        return MISSING;
+      }
+      if (tab[k] == a && tab[k + 1] == b) {
+        return tab[k + 2];
       }
       i = (i + 1) & mask;
     }
-    return MISSING;
   }
 
   /** Sets the value for the key pair (replacing any previous one). */
   public void put(long a, long b, long value) {
+    long[] tab = t;
     int i = hash(a, b) & mask;
-    while (used[i]) {
-      if (k1[i] == a && k2[i] == b) {
-        val[i] = value;
+    while (true) {
+      int k = i << 2;
+      if (tab[k + 3] == 0) {
+        tab[k] = a;
+        tab[k + 1] = b;
+        tab[k + 2] = value;
+        tab[k + 3] = 1;
+        if (++size * 2 > mask + 1) {
+          rehash((mask + 1) * 2);
+        }
+        return;
+      }
+      if (tab[k] == a && tab[k + 1] == b) {
+        tab[k + 2] = value;
         return;
       }
       i = (i + 1) & mask;
-    }
-    used[i] = true;
-    k1[i] = a;
-    k2[i] = b;
-    val[i] = value;
-    if (++size * 2 > used.length) {
-      rehash(used.length * 2);
     }
   }
 
   /** Removes the key pair; returns whether it was present. */
   public boolean remove(long a, long b) {
+    long[] tab = t;
     int i = hash(a, b) & mask;
-    while (used[i]) {
-      if (k1[i] == a && k2[i] == b) {
+    while (true) {
+      int k = i << 2;
+      if (tab[k + 3] == 0) {
+        return false;
+      }
+      if (tab[k] == a && tab[k + 1] == b) {
         deleteAt(i);
         return true;
       }
       i = (i + 1) & mask;
     }
-    return false;
   }
 
   private void deleteAt(int hole) {
     // Backward-shift deletion: pull later members of the probe run into the hole when their home
     // slot does not lie (cyclically) between the hole and their current slot.
+    long[] tab = t;
     int i = hole;
     while (true) {
       i = (i + 1) & mask;
-      if (!used[i]) {
+      int k = i << 2;
+      if (tab[k + 3] == 0) {
         break;
       }
-      int home = hash(k1[i], k2[i]) & mask;
+      int home = hash(tab[k], tab[k + 1]) & mask;
       boolean stays = hole <= i ? (hole < home && home <= i) : (hole < home || home <= i);
       if (!stays) {
-        k1[hole] = k1[i];
-        k2[hole] = k2[i];
-        val[hole] = val[i];
+        System.arraycopy(tab, k, tab, hole << 2, 3);
         hole = i;
       }
     }
-    used[hole] = false;
+    tab[(hole << 2) + 3] = 0;
     size--;
   }
 
   /** Removes every entry whose value is at most {@code threshold}; returns how many went. */
   public int removeValuesAtMost(long threshold) {
-    long[] o1 = k1;
-    long[] o2 = k2;
-    long[] ov = val;
-    boolean[] ou = used;
+    long[] old = t;
     int before = size;
-    alloc(ou.length);
+    alloc(mask + 1);
     size = 0;
-    for (int i = 0; i < ou.length; i++) {
-      if (ou[i] && ov[i] > threshold) {
-        put(o1[i], o2[i], ov[i]);
+    for (int k = 0; k < old.length; k += 4) {
+      if (old[k + 3] != 0 && old[k + 2] > threshold) {
+        put(old[k], old[k + 1], old[k + 2]);
       }
     }
     return before - size;
@@ -138,20 +143,17 @@ public final class PairMap {
 
   /** Removes every entry. */
   public void clear() {
-    Arrays.fill(used, false);
+    Arrays.fill(t, 0L);
     size = 0;
   }
 
   private void rehash(int cap) {
-    long[] o1 = k1;
-    long[] o2 = k2;
-    long[] ov = val;
-    boolean[] ou = used;
+    long[] old = t;
     alloc(cap);
     size = 0;
-    for (int i = 0; i < ou.length; i++) {
-      if (ou[i]) {
-        put(o1[i], o2[i], ov[i]);
+    for (int k = 0; k < old.length; k += 4) {
+      if (old[k + 3] != 0) {
+        put(old[k], old[k + 1], old[k + 2]);
       }
     }
   }
