@@ -96,7 +96,10 @@ class NatSystemTest {
         Process rv = cli(pub, "rv", "rendezvous", "--listen", "203.0.113.1:7000", "--duration", "14");
         Thread.sleep(1500);
         Process bob = cli(hb, "bob", "peer", "--rendezvous", "203.0.113.1:7000", "--name", "bob", "--send", "hi alice", "--duration", "12");
-        Thread.sleep(1500);
+        // Liveness wait: alice connects only once bob is registered (else the rendezvous rightly declines).
+        for (int i = 0; i < 200 && !Files.readString(dir.resolve("bob.out")).contains("\"registered\""); i++) {
+            Thread.sleep(50);
+        }
         Process alice = cli(ha, "alice", "peer", "--rendezvous", "203.0.113.1:7000", "--name", "alice", "--connect", "bob",
                 "--send", "hello bob", "--duration", "9");
         assertThat(alice.waitFor(60, TimeUnit.SECONDS)).isTrue();
