@@ -91,17 +91,59 @@ class NatSystemTest {
         assertThat(first(alice, "data").path("via").asText()).isEqualTo("relay");
     }
 
-    /** Runs rendezvous, bob (accepting) and alice (connecting); returns alice's JSON lines. */
+    /**
+     * Binding lifetime for real: conntrack's UDP timeouts are 3 s on both routers, alice sends every
+     * 4.5 s. Keepalives every 1 s keep both holes open and every message arrives directly.
+     */
+    @Test
+    void shortConntrackTimeout_keepaliveShorterThanTimeout_holeStaysOpen() throws Exception {
+        topology(false);
+        shortConntrackTimeouts();
+        scenario("1000", "--send-every", "4500");
+        List<JsonNode> bob = lines("bob");
+        assertThat(bob.stream().filter(n -> n.path("event").asText().equals("data"))).hasSizeGreaterThanOrEqualTo(3)
+                .allSatisfy(n -> assertThat(n.path("via").asText()).isEqualTo("direct"));
+        assertThat(bob.stream().filter(n -> n.path("event").asText().equals("path-lost"))).isEmpty();
+    }
+
+    /**
+     * The contrast: with keepalives every 20 s, 3 s conntrack timeouts close both holes during each
+     * 4.5 s silence, and the later messages die at bob's router (no keepalive has noticed yet).
+     */
+    @Test
+    void shortConntrackTimeout_keepaliveLongerThanTimeout_holeCloses() throws Exception {
+        topology(false);
+        shortConntrackTimeouts();
+        scenario("20000", "--send-every", "4500");
+        List<JsonNode> bob = lines("bob");
+        assertThat(bob.stream().filter(n -> n.path("event").asText().equals("data"))).hasSize(1);
+    }
+
+    private void shortConntrackTimeouts() throws Exception {
+        for (String r : new String[] {ra, rb}) {
+            ns(r, "sysctl", "-qw", "net.netfilter.nf_conntrack_udp_timeout=3");
+            ns(r, "sysctl", "-qw", "net.netfilter.nf_conntrack_udp_timeout_stream=3");
+        }
+    }
+
     private List<JsonNode> scenario() throws Exception {
-        Process rv = cli(pub, "rv", "rendezvous", "--listen", "203.0.113.1:7000", "--duration", "14");
+        return scenario("15000");
+    }
+
+    /** Runs rendezvous, bob (accepting) and alice (connecting); returns alice's JSON lines. */
+    private List<JsonNode> scenario(String keepaliveMillis, String... aliceExtra) throws Exception {
+        Process rv = cli(pub, "rv", "rendezvous", "--listen", "203.0.113.1:7000", "--duration", "20");
         Thread.sleep(1500);
-        Process bob = cli(hb, "bob", "peer", "--rendezvous", "203.0.113.1:7000", "--name", "bob", "--send", "hi alice", "--duration", "12");
+        Process bob = cli(hb, "bob", "peer", "--rendezvous", "203.0.113.1:7000", "--name", "bob", "--send", "hi alice",
+                "--keepalive-millis", keepaliveMillis, "--duration", "18");
         // Liveness wait: alice connects only once bob is registered (else the rendezvous rightly declines).
         for (int i = 0; i < 200 && !Files.readString(dir.resolve("bob.out")).contains("\"registered\""); i++) {
             Thread.sleep(50);
         }
-        Process alice = cli(ha, "alice", "peer", "--rendezvous", "203.0.113.1:7000", "--name", "alice", "--connect", "bob",
-                "--send", "hello bob", "--duration", "9");
+        List<String> aliceArgs = new ArrayList<>(List.of("peer", "--rendezvous", "203.0.113.1:7000", "--name", "alice",
+                "--connect", "bob", "--send", "hello bob", "--keepalive-millis", keepaliveMillis, "--duration", "15"));
+        aliceArgs.addAll(List.of(aliceExtra));
+        Process alice = cli(ha, "alice", aliceArgs.toArray(new String[0]));
         assertThat(alice.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(bob.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(rv.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -112,6 +154,7 @@ class NatSystemTest {
         assertThat(alice.exitValue()).as(Files.readString(dir.resolve("alice.err"))).isZero();
         assertThat(bob.exitValue()).as(Files.readString(dir.resolve("bob.err"))).isZero();
         assertThat(first(b, "data").path("text").asText()).isEqualTo("hello bob");
+        assertThat(rv.exitValue()).isZero();
         return lines("alice");
     }
 
