@@ -325,6 +325,55 @@ class EngineTest {
     }
 
     @Test
+    void badInput_ownFrameReflectedAndAncientCounter_wrongDirectionAndTooOld() {
+        establish();
+        List<byte[]> fromB = new ArrayList<>();
+        Engine realA = a;
+        net.hosts.put(A, new Engine() {
+            @Override
+            public void onDatagram(ByteBuffer d, InetSocketAddress from, long now) {
+                byte[] x = new byte[d.remaining()];
+                d.get(d.position(), x);
+                fromB.add(x);
+                realA.onDatagram(d, from, now);
+            }
+
+            @Override
+            public void onTimer(long now) {
+                realA.onTimer(now);
+            }
+
+            @Override
+            public long nextDeadlineNanos() {
+                return realA.nextDeadlineNanos();
+            }
+
+            @Override
+            public long drops(DropReason r) {
+                return realA.drops(r);
+            }
+
+            @Override
+            public long totalDrops() {
+                return realA.totalDrops();
+            }
+        });
+        for (int i = 0; i < 70; i++) {
+            b.send("alice", text("m" + i), net.now);
+        }
+        net.runFor(SEC / 100);
+        byte[] first = fromB.get(fromB.size() - 70);
+        int observed = obsB.total();
+        net.inject(fromB.get(fromB.size() - 1).clone(), A, B); // B's own frame reflected to B
+        net.inject(first.clone(), B, A); // counter 70 below the newest: outside the 64-wide window
+        net.runFor(SEC / 100);
+        assertThat(b.drops(DropReason.WRONG_DIRECTION)).isEqualTo(1);
+        assertThat(a.drops(DropReason.TOO_OLD)).isEqualTo(1);
+        assertThat(obsB.total()).isEqualTo(observed);
+        assertThat(net.host(A).data).hasSize(70);
+    }
+
+    @Test
     void fuzz_randomDatagramsToEveryEngine_noExceptionNoBeliefMoved() {
         establish();
         int observedA = obsA.total();

@@ -50,6 +50,9 @@ final class PeerCommand implements Callable<Integer> {
     @Option(names = "--send", paramLabel = "TEXT", description = "Text to send to each peer once a path is established.")
     String send;
 
+    @Option(names = "--send-every", paramLabel = "MS", description = "Repeat --send to every established peer this often (default: once).")
+    long sendEveryMillis;
+
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds (default: run until killed).")
     double duration;
 
@@ -125,17 +128,33 @@ final class PeerCommand implements Callable<Integer> {
                 String target = connect;
                 driver.execute(now -> engine.connect(target, now));
             }
-            int code;
-            try {
-                code = duration > 0 ? exit.get((long) (duration * 1000), TimeUnit.MILLISECONDS) : exit.get();
-            } catch (TimeoutException e) {
-                code = 0;
-            }
+            int code = waitForExit(exit, driver, engine, sentTo);
             json.print(json.drops(engine, json.object("stopped").put("errors", driver.errors())));
             return code;
         } catch (IllegalArgumentException e) {
             main.err.println("netbelief: " + e.getMessage());
             return 2;
+        }
+    }
+
+    /** Waits for an exit code or the duration, repeating {@code --send} every {@code --send-every} ms. */
+    private int waitForExit(CompletableFuture<Integer> exit, UdpDriver driver, PeerEngine engine, Set<String> peers) throws Exception {
+        long end = duration > 0 ? System.nanoTime() + (long) (duration * 1e9) : Long.MAX_VALUE;
+        while (true) {
+            long left = end == Long.MAX_VALUE ? Long.MAX_VALUE : (end - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return 0;
+            }
+            long wait = send != null && sendEveryMillis > 0 ? Math.min(left, sendEveryMillis) : left;
+            try {
+                return wait == Long.MAX_VALUE ? exit.get() : exit.get(wait, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (send != null && sendEveryMillis > 0) {
+                    for (String peer : peers) {
+                        driver.execute(now -> engine.send(peer, ByteBuffer.wrap(send.getBytes(StandardCharsets.UTF_8)), now));
+                    }
+                }
+            }
         }
     }
 

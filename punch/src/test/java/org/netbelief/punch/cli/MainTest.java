@@ -30,8 +30,18 @@ class MainTest {
     }
 
     static CompletableFuture<Run> start(String... args) {
+        return start(new ByteArrayOutputStream(), args);
+    }
+
+    /** Polls a running command's output until it printed an event (a liveness wait, not a timing check). */
+    static void awaitEvent(ByteArrayOutputStream out, String event) throws InterruptedException {
+        for (int i = 0; i < 300 && !out.toString(StandardCharsets.UTF_8).contains("\"event\":\"" + event + "\""); i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    static CompletableFuture<Run> start(ByteArrayOutputStream out, String... args) {
         return CompletableFuture.supplyAsync(() -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
             List<JsonNode> lines = new ArrayList<>();
@@ -59,9 +69,10 @@ class MainTest {
         String rv = "127.0.0.1:" + freePort();
         CompletableFuture<Run> rendezvous = start("rendezvous", "--listen", rv, "--duration", "6");
         Thread.sleep(300);
-        CompletableFuture<Run> bob = start("peer", "--rendezvous", rv, "--bind", "127.0.0.1:0", "--name", "bob",
+        ByteArrayOutputStream bobOut = new ByteArrayOutputStream();
+        CompletableFuture<Run> bob = start(bobOut, "peer", "--rendezvous", rv, "--bind", "127.0.0.1:0", "--name", "bob",
                 "--id-file", dir.resolve("bob.id").toString(), "--send", "hi alice", "--duration", "4");
-        Thread.sleep(300);
+        awaitEvent(bobOut, "registered");
         CompletableFuture<Run> alice = start("peer", "--rendezvous", rv, "--bind", "127.0.0.1:0", "--name", "alice",
                 "--connect", "bob", "--send", "hello bob", "--duration", "3");
         Run a = alice.get();
@@ -96,8 +107,9 @@ class MainTest {
         String rv = "127.0.0.1:" + freePort();
         CompletableFuture<Run> rendezvous = start("rendezvous", "--listen", rv, "--duration", "4");
         Thread.sleep(300);
-        CompletableFuture<Run> first = start("peer", "--rendezvous", rv, "--bind", "127.0.0.1:0", "--name", "carol", "--duration", "3");
-        Thread.sleep(1000);
+        ByteArrayOutputStream firstOut = new ByteArrayOutputStream();
+        CompletableFuture<Run> first = start(firstOut, "peer", "--rendezvous", rv, "--bind", "127.0.0.1:0", "--name", "carol", "--duration", "3");
+        awaitEvent(firstOut, "registered");
         Run second = start("peer", "--rendezvous", rv, "--bind", "127.0.0.1:0", "--name", "carol", "--duration", "3").get();
         assertThat(second.code()).isEqualTo(Main.EXIT_NAME_TAKEN);
         assertThat(second.err()).contains("'carol' is taken");
