@@ -1,5 +1,10 @@
 package org.netbelief.punch.sim;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
 /**
  * Simulated IPv4 endpoints packed into one {@code long}: the address in bits 16..47 and the UDP
  * port in bits 0..15. The event loop passes endpoints as primitives so a packet needs no
@@ -74,6 +79,35 @@ public final class Endpoints {
   public static String addressToString(int address) {
     return ((address >>> 24) & 0xFF) + "." + ((address >>> 16) & 0xFF) + "."
         + ((address >>> 8) & 0xFF) + "." + (address & 0xFF);
+  }
+
+  /**
+   * The endpoint as an {@link InetSocketAddress} (no name lookup), for adapters to engines that
+   * take one. Allocates: keep it off per-packet paths where possible.
+   */
+  public static InetSocketAddress toSocketAddress(long endpoint) {
+    int a = address(endpoint);
+    byte[] b = {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(b), port(endpoint));
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("4-byte address refused", e);
+    }
+  }
+
+  /**
+   * Packs an IPv4 {@link InetSocketAddress}.
+   *
+   * @throws IllegalArgumentException when it is unresolved or not IPv4
+   */
+  public static long of(InetSocketAddress address) {
+    InetAddress ip = address.getAddress();
+    if (!(ip instanceof Inet4Address)) {
+      throw new IllegalArgumentException("not a resolved IPv4 socket address: " + address);
+    }
+    byte[] b = ip.getAddress();
+    int a = ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+    return of(a, address.getPort());
   }
 
   /** {@code "address:port"} text of an endpoint. */

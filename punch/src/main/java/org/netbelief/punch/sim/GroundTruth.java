@@ -11,9 +11,10 @@ import java.util.List;
  * endpoint as it observed it (the <em>server-reflexive</em> endpoint: the mapping toward the
  * rendezvous). Both then send introductions to that endpoint, answer any introduction with an
  * acknowledgement to the address it came from, and add that source as a candidate
- * (<em>peer-reflexive</em>). No port prediction. This is what ICE, libp2p's DCUtR and the
- * netbelief engine do, and what {@code NaivePuncher} implements; the rule below is checked
- * against the simulator for all 81 pairs of mapping and filtering behaviours.
+ * (<em>peer-reflexive</em>). No port prediction. This is the core of what ICE and libp2p's
+ * DCUtR do over server-reflexive candidates, the strategy the netbelief engine is specified to
+ * use, and what {@code NaivePuncher} implements; the rule below is checked against the simulator
+ * for all 81 pairs of mapping and filtering behaviours.
  *
  * <h2>The rule</h2>
  *

@@ -320,11 +320,7 @@ public final class SimNetwork {
       } else if (what == EV_ARRIVE_UP) {
         arriveFromInside(target, (int) queue.polledB());
       } else if (what == EV_TIMER) {
-        Socket s = sockets[target];
-        if (s.timerGeneration == queue.polledB() && s.deadline != Long.MAX_VALUE) {
-          s.deadline = Long.MAX_VALUE;
-          s.app.onTimer(s, now);
-        }
+        timerEvent(sockets[target]);
       } else if (what == EV_ACTION) {
         SimAction action = actions[target];
         actions[target] = null;
@@ -336,6 +332,30 @@ public final class SimNetwork {
       }
     }
     now = untilNanos;
+  }
+
+  /**
+   * A timer entry of {@code s} came due. Only the entry at {@code s.queuedAt} is live (earlier
+   * re-arms left others behind, which are skipped). A deadline moved later than the entry is
+   * re-queued here, lazily: an engine that pushes its timer back on every packet then costs one
+   * heap entry per expiry, not one per packet.
+   */
+  private void timerEvent(Socket s) {
+    if (now != s.queuedAt) {
+      return;
+    }
+    s.queuedAt = Long.MAX_VALUE;
+    long d = s.deadline;
+    if (d == Long.MAX_VALUE) {
+      return;
+    }
+    if (d <= now) {
+      s.deadline = Long.MAX_VALUE;
+      s.app.onTimer(s, now);
+    } else {
+      s.queuedAt = d;
+      queue.add(d, EV_TIMER << 32 | s.id, 0);
+    }
   }
 
   /** Events waiting in the queue. */
@@ -569,7 +589,7 @@ public final class SimNetwork {
     final long endpoint;
     final SimApplication app;
     long deadline = Long.MAX_VALUE;
-    long timerGeneration;
+    long queuedAt = Long.MAX_VALUE; // time of the earliest live timer entry in the queue
 
     Socket(int id, int host, long endpoint, SimApplication app) {
       this.id = id;
@@ -595,13 +615,11 @@ public final class SimNetwork {
 
     @Override
     public void setTimer(long deadlineNanos) {
-      if (deadlineNanos == deadline) {
-        return;
-      }
-      deadline = deadlineNanos;
-      timerGeneration++;
-      if (deadlineNanos != Long.MAX_VALUE) {
-        queue.add(Math.max(deadlineNanos, now), EV_TIMER << 32 | id, timerGeneration);
+      long at = deadlineNanos == Long.MAX_VALUE ? deadlineNanos : Math.max(deadlineNanos, now);
+      deadline = at;
+      if (at < queuedAt) {
+        queuedAt = at;
+        queue.add(at, EV_TIMER << 32 | id, 0);
       }
     }
 

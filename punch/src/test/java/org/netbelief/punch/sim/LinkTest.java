@@ -102,6 +102,63 @@ class LinkTest {
   }
 
   @Test
+  void timer_pushedBackOnEveryCall_firesOnceAtLastDeadline_heapStaysSmall() {
+    build(1, LinkProfile.IDEAL, LinkProfile.IDEAL);
+    long[] fired = {0, -1};
+    SimSocket s = net.bind(hostA, 998, new SimApplication() {
+      @Override
+      public void onStart(SimSocket socket, long now) {}
+
+      @Override
+      public void onDatagram(SimSocket socket, byte[] d, int o, int l, long f, long now) {}
+
+      @Override
+      public void onTimer(SimSocket socket, long now) {
+        fired[0]++;
+        fired[1] = now;
+      }
+    });
+    net.runUntil(0);
+    for (int i = 1; i <= 10_000; i++) {
+      s.setTimer(10 * MS + i);
+    }
+    // Pushing a deadline later queues nothing new: one entry stays, re-queued when it comes due.
+    assertThat(net.pendingEvents()).isEqualTo(1);
+    net.runUntil(20 * MS);
+    assertThat(fired[0]).isEqualTo(1);
+    assertThat(fired[1]).isEqualTo(10 * MS + 10_000);
+  }
+
+  @Test
+  void timer_disarmed_neverFires_rearmedEarlier_firesEarlier() {
+    build(1, LinkProfile.IDEAL, LinkProfile.IDEAL);
+    long[] fired = {0, -1};
+    SimSocket s = net.bind(hostA, 997, new SimApplication() {
+      @Override
+      public void onStart(SimSocket socket, long now) {}
+
+      @Override
+      public void onDatagram(SimSocket socket, byte[] d, int o, int l, long f, long now) {}
+
+      @Override
+      public void onTimer(SimSocket socket, long now) {
+        fired[0]++;
+        fired[1] = now;
+      }
+    });
+    net.runUntil(0);
+    s.setTimer(50 * MS);
+    s.setTimer(Long.MAX_VALUE);
+    net.runUntil(60 * MS);
+    assertThat(fired[0]).isZero();
+    s.setTimer(100 * MS);
+    s.setTimer(70 * MS);
+    net.runUntil(200 * MS);
+    assertThat(fired[0]).isEqualTo(1);
+    assertThat(fired[1]).isEqualTo(70 * MS);
+  }
+
+  @Test
   void send_oversizedDatagram_refusedNamingLength() {
     build(1, LinkProfile.IDEAL, LinkProfile.IDEAL);
     assertThatThrownBy(() -> a.send(B, new byte[2000], 0, 2000))

@@ -43,8 +43,8 @@ class ScenarioTest {
       }
     }
     // Binomial sd over 200 000 pairs: sqrt(0.7 * 0.3 / 200000) = 0.00102; 5 sd = 0.0051. The
-    // finite population (exact class counts, distinct pairs) and same-CGN pairs (2 % of the
-    // 10 % CGN class share a CGN with a given peer) shift the mean by < 0.001.
+    // finite population (exact class counts, distinct pairs) shifts the mean by < 0.001; pairs
+    // behind one CGN punch by its hairpinning exactly as pairs behind two CGNs do.
     assertThat((double) ok / pairs).isCloseTo(s.analyticPunchability(), within(0.0062));
   }
 

@@ -9,30 +9,36 @@ import org.netbelief.punch.sim.ConnectionLog;
 import org.netbelief.punch.sim.ConnectionRecord;
 import org.netbelief.punch.sim.Endpoints;
 import org.netbelief.punch.sim.NetworkStats;
+import org.netbelief.punch.sim.Policy;
 import org.netbelief.punch.sim.Population;
 import org.netbelief.punch.sim.ReportWriter;
 import org.netbelief.punch.sim.Scenario;
 import org.netbelief.punch.sim.ScenarioLoader;
 import org.netbelief.punch.sim.ScenarioSchedule;
 import org.netbelief.punch.sim.SimNetwork;
+import org.netbelief.punch.sim.Simulation;
 
 /**
- * Runs a scenario end to end with {@link NaivePuncher} as the only policy ({@code "naive"}): a
- * stand-in driver that exercises the whole simulator — population, schedule, outages,
- * rebindings, records, report — until the real engine is wired in the same way.
+ * {@link NaivePuncher} as a {@link Policy} ({@code "naive"}): a stand-in that exercises the
+ * whole simulator — population, schedule, outages, rebindings, records, report — and the
+ * template for wiring the real engine in the same way.
  *
- * <p>Measure the simulator's speed with (after {@code ./mvnw -pl punch -am install -DskipTests}):
+ * <p>Measure the simulator's speed with (after {@code ./mvnw -pl punch -am install -DskipTests}
+ * and {@code ./mvnw -pl punch dependency:build-classpath -Dmdep.outputFile=cp.txt}):
  *
  * <pre>
  * java -cp "punch/target/classes:$(cat cp.txt)" \
  *     org.netbelief.punch.sim.internal.NaiveRun [peers] [seconds] [out-dir]
  * </pre>
  */
-public final class NaiveRun {
+public final class NaiveRun implements Policy {
   /** Policy name in the report. */
   public static final String POLICY = "naive";
 
   private static final long MS = 1_000_000L;
+
+  private final Map<Long, ConnectionRecord> active = new HashMap<>();
+  private NaivePuncher[] punchers;
 
   /** Result of a run. */
   public record Result(Scenario scenario, ConnectionLog log, NetworkStats stats, long endNanos) {
@@ -49,17 +55,20 @@ public final class NaiveRun {
     }
   }
 
-  private NaiveRun() {}
-
-  /** Runs {@code s} to its end. */
+  /** Runs {@code s} to its end under the naive policy. */
   public static Result run(Scenario s) {
-    SimNetwork net = new SimNetwork(s.seed());
-    Population pop = Population.build(s, net);
-    ScenarioSchedule schedule = ScenarioSchedule.generate(pop);
-    schedule.applyTo(net, pop);
     ConnectionLog log = new ConnectionLog();
-    log.declare(POLICY);
-    Map<Long, ConnectionRecord> active = new HashMap<>();
+    NetworkStats stats = Simulation.run(s, new NaiveRun(), log, null);
+    return new Result(s, log, stats, Simulation.endNanos(s));
+  }
+
+  @Override
+  public String name() {
+    return POLICY;
+  }
+
+  @Override
+  public void setUp(SimNetwork net, Population pop) {
     NaivePuncher.Listener listener = new NaivePuncher.Listener() {
       @Override
       public void established(int self, int peer, long from, long now) {
@@ -90,33 +99,27 @@ public final class NaiveRun {
     };
     net.bind(pop.rendezvousHost(), Endpoints.port(Population.RENDEZVOUS),
         new NaivePuncher.NaiveRendezvous());
-    NaivePuncher[] punchers = new NaivePuncher[pop.size()];
+    punchers = new NaivePuncher[pop.size()];
     for (int i = 0; i < pop.size(); i++) {
       punchers[i] = new NaivePuncher(
           i, Population.RENDEZVOUS, 200 * MS, 10, 25_000 * MS, listener);
       net.bind(pop.host(i), 5000, punchers[i]);
     }
-    for (ScenarioSchedule.ConnectionRequest c : schedule.connections()) {
-      net.at(c.atNanos(), now -> {
-        long k = key(c.initiator(), c.target());
-        ConnectionRecord old = active.remove(k);
-        if (old != null) {
-          old.ended(now);
-        }
-        ConnectionRecord r =
-            log.open(POLICY, c.initiator(), c.target(), now, pop.canPunch(c.initiator(), c.target()));
-        r.addAttempt();
-        active.put(k, r);
-        punchers[c.initiator()].connect(c.target(), now);
-        net.at(now + c.holdNanos(), t -> {
-          r.ended(t);
-          active.remove(k, r);
-        });
-      });
+  }
+
+  @Override
+  public void connect(ScenarioSchedule.ConnectionRequest c, ConnectionRecord r, long now) {
+    ConnectionRecord old = active.put(key(c.initiator(), c.target()), r);
+    if (old != null) {
+      old.ended(now);
     }
-    long end = Math.round(s.durationSeconds() * 1e9);
-    net.runUntil(end);
-    return new Result(s, log, net.stats(), end);
+    r.addAttempt();
+    punchers[c.initiator()].connect(c.target(), now);
+  }
+
+  @Override
+  public void close(ScenarioSchedule.ConnectionRequest c, ConnectionRecord r, long now) {
+    active.remove(key(c.initiator(), c.target()), r);
   }
 
   private static long key(int a, int b) {

@@ -65,6 +65,7 @@ public final class NatState {
   private int entryCount; // high-water mark of entry slots
   private int live;
   private int sweepAt = 64;
+  private int permissionSweepAt = 64;
   private long nextMappingId = 1;
   private int nextPort;
 
@@ -85,6 +86,11 @@ public final class NatState {
   /** The NAT's address in its outer realm. */
   public int externalAddress() {
     return externalAddress;
+  }
+
+  /** Filter permissions held (an upper bound: expired ones not yet swept still count). */
+  public int permissionCount() {
+    return permissions.size();
   }
 
   /** Live mappings (an upper bound: expired ones not yet met still count). */
@@ -129,6 +135,12 @@ public final class NatState {
     expiresAt[e] = until;
     if (behavior.filtering() != Dependence.ENDPOINT_INDEPENDENT) {
       permissions.put(mappingId[e], filterKey(remote), until);
+      if (permissions.size() >= permissionSweepAt) {
+        // A peer that talks to many remotes through one mapping piles up permissions; drop the
+        // expired ones whenever their number doubles (amortised O(1) per packet).
+        permissions.removeValuesAtMost(now);
+        permissionSweepAt = Math.max(64, permissions.size() * 2);
+      }
     }
     return extPort[e];
   }
