@@ -9,8 +9,10 @@ import java.util.Arrays;
  *
  * <p>For each observation (masses s, f) on a row whose predictive mean before the observation
  * was {@code p_u} (the "unchanged" hypothesis), the "changed" hypothesis predicts with Laplace's
- * rule from the evidence seen since the last reset of the statistic, {@code p_c = (r_s + 1)/(r_s
- * + r_f + 2)}: after a change nothing is known but what came after it. The statistic
+ * rule from the evidence seen since the last reset of the statistic (Jeffreys' prior), held on
+ * the far side of 1/2 from the current belief: {@code p_c = min(1/2, (r_s + 1/2)/(r_s + r_f +
+ * 1))} when {@code p_u ≥ 1/2}, {@code max(1/2, ·)} otherwise. After a change nothing is known but
+ * what came after it, and a change worth detecting contradicts the belief. The statistic
  *
  * <pre>
  *   g ← max(0, g + s·ln(p_c/p_u) + f·ln((1 − p_c)/(1 − p_u)))
@@ -140,7 +142,11 @@ public final class ChangeDetector {
       double g = state[s];
       double rs = state[s + 1];
       double rf = state[s + 2];
-      double pc = (rs + 1.0) / (rs + rf + 2.0);
+      // "Changed" predicts from the run alone (Jeffreys' Beta(1/2, 1/2) after a change), held
+      // on the far side of 1/2 from the current belief: a change is a contradiction, so the
+      // alternative cannot learn the old regime back from a run that still contains it.
+      double pc = (rs + 0.5) / (rs + rf + 1.0);
+      pc = predicted >= 0.5 ? Math.min(pc, 0.5) : Math.max(pc, 0.5);
       double llr = 0.0;
       // Two logs at most; skipped for the common whole observation (one mass is 0).
       if (successes > 0.0) {
