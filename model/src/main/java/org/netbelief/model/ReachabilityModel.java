@@ -74,6 +74,10 @@ public final class ReachabilityModel {
     final double[] pred = new double[Factor.COUNT * MAX_DEPTH];
     final double[] sf = new double[2];
     final double[] out = new double[2];
+    final double[] ka = new double[Factor.COUNT];
+    final double[] kb = new double[Factor.COUNT];
+    final double[] kc = new double[Factor.COUNT];
+    final int[] free = new int[Factor.COUNT];
     final int[] epoch = new int[Factor.COUNT];
     final double[] invW = new double[Factor.COUNT];
   }
@@ -297,31 +301,64 @@ public final class ReachabilityModel {
 
   /** Records a failed attempt on {@code path}, blamed as configured (default ADF). */
   public void failure(PeerPath path, long nowNanos) {
-    failure(path, blame, nowNanos);
+    failure(path, blame, Collections.emptySet(), nowNanos);
+  }
+
+  /** Records a failed attempt on {@code path}, blamed by {@code how}. */
+  public void failure(PeerPath path, Blame how, long nowNanos) {
+    failure(path, how, Collections.emptySet(), nowNanos);
   }
 
   /**
-   * Records a failed attempt on {@code path}, blamed by {@code how}.
+   * Records a failed attempt on {@code path} in which the factors in {@code held} are known to
+   * have held (for example the peer acknowledged the rendezvous and reported that it punched:
+   * DOWNLINK and OPENED held). The failure likelihood is then {@code 1 − Π_{j∉held} c_j q_j}:
+   * the blame is shared among the other factors only, and the held ones get no evidence from
+   * the failure (record their direct evidence with {@link #direct}). When every factor is held
+   * the failure contradicts the model and changes nothing. Allocation-free for a reused set.
    *
-   * @throws IllegalArgumentException for a null path or blame, or a time out of range; nothing
-   *     changes
+   * @throws IllegalArgumentException for a null path, blame or set, or a time out of range;
+   *     nothing changes
    */
-  public void failure(PeerPath path, Blame how, long nowNanos) {
+  public void failure(PeerPath path, Blame how, java.util.Set<Factor> held, long nowNanos) {
     checkPath(path);
     if (how == null) {
       throw new IllegalArgumentException("blame must not be null");
     }
+    if (held == null) {
+      throw new IllegalArgumentException("set of held factors must not be null");
+    }
     Scratch s = SCRATCH.get();
     prepare(path, nowNanos, s);
+    // Compact the factors in doubt into the front of the scratch arrays (index map in free[]).
+    int k = 0;
+    for (int j = 0; j < Factor.COUNT; j++) {
+      s.ds[j] = 0.0;
+      s.df[j] = 0.0;
+      if (!held.contains(Factor.of(j))) {
+        s.free[k] = j;
+        s.ka[k] = s.a[j];
+        s.kb[k] = s.b[j];
+        s.kc[k] = s.c[j];
+        k++;
+      }
+    }
+    if (k == 0) {
+      return;
+    }
     if (how == Blame.ADF) {
-      FactorMath.adfFailure(s.a, s.b, s.c, Factor.COUNT, s.ta, s.tb);
-      for (int j = 0; j < Factor.COUNT; j++) {
-        FactorMath.massesToward(s.a[j], s.b[j], s.ta[j], s.tb[j], s.out);
-        s.ds[j] = s.out[0];
-        s.df[j] = s.out[1];
+      FactorMath.adfFailure(s.ka, s.kb, s.kc, k, s.ta, s.tb);
+      for (int i = 0; i < k; i++) {
+        FactorMath.massesToward(s.ka[i], s.kb[i], s.ta[i], s.tb[i], s.out);
+        s.ds[s.free[i]] = s.out[0];
+        s.df[s.free[i]] = s.out[1];
       }
     } else {
-      FactorMath.expectedCountsFailure(s.a, s.b, s.c, Factor.COUNT, s.ds, s.df);
+      FactorMath.expectedCountsFailure(s.ka, s.kb, s.kc, k, s.ta, s.tb);
+      for (int i = 0; i < k; i++) {
+        s.ds[s.free[i]] = s.ta[i];
+        s.df[s.free[i]] = s.tb[i];
+      }
     }
     apply(path, nowNanos, s);
   }
