@@ -8,9 +8,9 @@ import org.netbelief.model.internal.FactorMath;
  * q_j ~ Beta(a_j, b_j) independent and c_j the known multiplier (the hole-survival curve for
  * OPENED, 1 otherwise).
  *
- * <p>The mean and variance of P are exact (products of Beta raw moments). The interval is that
- * of the Beta with the same two moments: the product of independent Betas is not a Beta, but
- * its moment-matched Beta is a close fit (Tang and Gupta 1984 give the exact density as a
+ * <p>The mean and variance of P are exact (products of Beta raw moments). The interval is C = Π
+ * c_j times that of the Beta with the two moments of Π q_j: the product of independent Betas is
+ * not a Beta, but its moment-matched Beta is a close fit (Tang and Gupta 1984 give the exact density as a
  * Meijer G-function); {@code AttemptBeliefTest} measures the interval bounds against Monte Carlo
  * quantiles of the exact product and {@code docs/model-reachability.md} reports the error.
  *
@@ -28,6 +28,10 @@ public final class AttemptBelief {
   private final double[] multipliers;
   private final double mean;
   private final double variance;
+  /** C = Π c_j, the upper end of P's support, and the moments of P/C = Π q_j. */
+  private final double scale;
+  private final double unscaledMean;
+  private final double unscaledVariance;
 
   AttemptBelief(Belief[] factors, double[] multipliers) {
     this.factors = factors.clone();
@@ -42,6 +46,15 @@ public final class AttemptBelief {
     FactorMath.productMoments(a, b, this.multipliers, Factor.COUNT, m);
     this.mean = m[0];
     this.variance = Math.max(0.0, m[1] - m[0] * m[0]);
+    double c = 1.0;
+    for (double x : this.multipliers) {
+      c *= x;
+    }
+    this.scale = c;
+    double[] ones = {1.0, 1.0, 1.0, 1.0};
+    FactorMath.productMoments(a, b, ones, Factor.COUNT, m);
+    this.unscaledMean = m[0];
+    this.unscaledVariance = Math.max(0.0, m[1] - m[0] * m[0]);
   }
 
   /**
@@ -90,7 +103,10 @@ public final class AttemptBelief {
     return multipliers[factor.ordinal()];
   }
 
-  /** α of the Beta with P's mean and variance (the effective evidence behind P). */
+  /**
+   * α of the Beta on [0, 1] with P's mean and variance (the effective evidence behind P; used
+   * where a single Beta for P is needed, e.g. the give-up decision).
+   */
   public double matchedAlpha() {
     return mean * matchedStrength();
   }
@@ -108,7 +124,8 @@ public final class AttemptBelief {
   }
 
   /**
-   * The equal-tailed interval at {@code level} of the moment-matched Beta.
+   * The equal-tailed interval at {@code level}: C = Π c_j times the interval of the Beta with
+   * the mean and variance of Π q_j (P cannot exceed C, so the Beta is fitted on [0, C]).
    *
    * @throws IllegalArgumentException unless {@code level} is in (0, 1)
    */
@@ -117,13 +134,15 @@ public final class AttemptBelief {
       throw new IllegalArgumentException(
           "credible level must lie strictly between 0 and 1, got " + level);
     }
-    if (mean <= 0.0 || !(variance > 0.0)) {
+    if (mean <= 0.0 || !(variance > 0.0) || !(unscaledVariance > 0.0)) {
       return new Interval(mean, mean, level);
     }
+    double mu = unscaledMean;
+    double n = Math.max(1e-6, mu * (1.0 - mu) / unscaledVariance - 1.0);
     double tail = (1.0 - level) / 2.0;
-    BetaDistribution d = new BetaDistribution(null, matchedAlpha(), matchedBeta());
-    return new Interval(d.inverseCumulativeProbability(tail),
-        d.inverseCumulativeProbability(1.0 - tail), level);
+    BetaDistribution d = new BetaDistribution(null, mu * n, (1.0 - mu) * n);
+    return new Interval(scale * d.inverseCumulativeProbability(tail),
+        scale * d.inverseCumulativeProbability(1.0 - tail), level);
   }
 
   @Override

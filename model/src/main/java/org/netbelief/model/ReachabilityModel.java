@@ -59,6 +59,10 @@ public final class ReachabilityModel {
   private final ChangeDetector[] detectors;
   private final Blame blame;
   private final HoleSurvival survival;
+  private final long maxBehindNanos;
+  private final long maxAheadNanos;
+  /** The newest time seen (a racy maximum: good enough for a sanity window). */
+  private volatile long latestNanos = PeerPath.NEVER;
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -103,6 +107,8 @@ public final class ReachabilityModel {
     }
     this.blame = builder.blame;
     this.survival = builder.survival;
+    this.maxBehindNanos = builder.maxBehindNanos;
+    this.maxAheadNanos = builder.maxAheadNanos;
   }
 
   /** A builder with the defaults documented on each of its methods. */
@@ -152,8 +158,36 @@ public final class ReachabilityModel {
     private boolean detect = true;
     private double threshold = 8.0;
     private double retain = 2.0;
+    private long maxBehindNanos = Duration.ofHours(1).toNanos();
+    private long maxAheadNanos = Duration.ofDays(365).toNanos();
 
     private Builder() {}
+
+    /**
+     * The window of accepted times around the newest time seen: an update more than {@code
+     * behind} older or {@code ahead} newer than it is rejected as a clock error (defaults 1 hour
+     * and 365 days: late events are normal for seconds, a monotonic clock never jumps a year).
+     *
+     * @throws IllegalArgumentException unless both are positive
+     */
+    public Builder timeWindow(Duration behind, Duration ahead) {
+      if (behind == null || ahead == null || behind.isNegative() || behind.isZero()
+          || ahead.isNegative() || ahead.isZero()) {
+        throw new IllegalArgumentException(
+            "time window must be positive, got behind " + behind + ", ahead " + ahead);
+      }
+      this.maxBehindNanos = saturatedNanos(behind);
+      this.maxAheadNanos = saturatedNanos(ahead);
+      return this;
+    }
+
+    private static long saturatedNanos(Duration d) {
+      try {
+        return d.toNanos();
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE;
+      }
+    }
 
     /**
      * The half-life of {@code factor}'s evidence.
@@ -383,6 +417,7 @@ public final class ReachabilityModel {
     checkMass("failure", failures);
     int j = factor.ordinal();
     EvidenceTable t = tables[j];
+    checkTime(nowNanos);
     int epoch = t.epochAt(nowNanos); // validates the time before anything changes
     double invW = t.inverseWeightAt(nowNanos, epoch);
     Scratch s = SCRATCH.get();
@@ -491,6 +526,7 @@ public final class ReachabilityModel {
    * each factor's path belief Beta(a_j, b_j), its multiplier c_j and every level's prediction.
    */
   private void prepare(PeerPath path, long nowNanos, Scratch s) {
+    checkTime(nowNanos);
     for (int j = 0; j < Factor.COUNT; j++) {
       s.epoch[j] = tables[j].epochAt(nowNanos);
       s.invW[j] = tables[j].inverseWeightAt(nowNanos, s.epoch[j]);
@@ -543,6 +579,33 @@ public final class ReachabilityModel {
     for (int i = 0; i < keys.length; i++) {
       d.observe(tables[j], keys[i], s.pred[base + i], ds, df, nowNanos);
     }
+  }
+
+  /** Rejects a time outside the window around the newest time seen; then advances it. */
+  private void checkTime(long nowNanos) {
+    long latest = latestNanos;
+    if (latest != PeerPath.NEVER) {
+      // Differences computed so that they cannot overflow: compare as unsigned-safe longs.
+      if (nowNanos < latest && subtractSaturated(latest, nowNanos) > maxBehindNanos) {
+        throw new IllegalArgumentException("time " + nowNanos + " ns is more than "
+            + maxBehindNanos + " ns before the newest time seen, " + latest + " ns");
+      }
+      if (nowNanos > latest && subtractSaturated(nowNanos, latest) > maxAheadNanos) {
+        throw new IllegalArgumentException("time " + nowNanos + " ns is more than "
+            + maxAheadNanos + " ns after the newest time seen, " + latest + " ns");
+      }
+    }
+    for (EvidenceTable t : tables) {
+      t.epochAt(nowNanos); // the tables' own range check, before anything changes
+    }
+    if (nowNanos > latest) {
+      latestNanos = nowNanos;
+    }
+  }
+
+  private static long subtractSaturated(long big, long small) {
+    long d = big - small;
+    return d < 0 ? Long.MAX_VALUE : d;
   }
 
   private double openedMultiplier(PeerPath path, long nowNanos) {
