@@ -59,10 +59,7 @@ public final class ReachabilityModel {
   private final ChangeDetector[] detectors;
   private final Blame blame;
   private final HoleSurvival survival;
-  private final long maxBehindNanos;
-  private final long maxAheadNanos;
-  /** The newest time seen (a racy maximum: good enough for a sanity window). */
-  private volatile long latestNanos = PeerPath.NEVER;
+  private final TimeWindow window;
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -107,8 +104,7 @@ public final class ReachabilityModel {
     }
     this.blame = builder.blame;
     this.survival = builder.survival;
-    this.maxBehindNanos = builder.maxBehindNanos;
-    this.maxAheadNanos = builder.maxAheadNanos;
+    this.window = new TimeWindow(builder.maxBehindNanos, builder.maxAheadNanos);
   }
 
   /** A builder with the defaults documented on each of its methods. */
@@ -581,31 +577,13 @@ public final class ReachabilityModel {
     }
   }
 
-  /** Rejects a time outside the window around the newest time seen; then advances it. */
+  /** Rejects a time outside the window or the tables' range, before anything changes. */
   private void checkTime(long nowNanos) {
-    long latest = latestNanos;
-    if (latest != PeerPath.NEVER) {
-      // Differences computed so that they cannot overflow: compare as unsigned-safe longs.
-      if (nowNanos < latest && subtractSaturated(latest, nowNanos) > maxBehindNanos) {
-        throw new IllegalArgumentException("time " + nowNanos + " ns is more than "
-            + maxBehindNanos + " ns before the newest time seen, " + latest + " ns");
-      }
-      if (nowNanos > latest && subtractSaturated(nowNanos, latest) > maxAheadNanos) {
-        throw new IllegalArgumentException("time " + nowNanos + " ns is more than "
-            + maxAheadNanos + " ns after the newest time seen, " + latest + " ns");
-      }
-    }
+    window.check(nowNanos);
     for (EvidenceTable t : tables) {
-      t.epochAt(nowNanos); // the tables' own range check, before anything changes
+      t.epochAt(nowNanos);
     }
-    if (nowNanos > latest) {
-      latestNanos = nowNanos;
-    }
-  }
-
-  private static long subtractSaturated(long big, long small) {
-    long d = big - small;
-    return d < 0 ? Long.MAX_VALUE : d;
+    window.advance(nowNanos);
   }
 
   private double openedMultiplier(PeerPath path, long nowNanos) {

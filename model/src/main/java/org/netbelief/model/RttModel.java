@@ -43,6 +43,7 @@ public final class RttModel {
   private final double kappa0;
   private final double alpha0;
   private final double beta0;
+  private final TimeWindow window;
 
   private RttModel(Builder b) {
     this.first = EvidenceTable.builder().halfLifeNanos(b.halfLifeNanos).maxRows(b.maxRows)
@@ -55,6 +56,7 @@ public final class RttModel {
     this.kappa0 = b.priorStrength;
     this.alpha0 = b.priorAlpha;
     this.beta0 = b.priorAlpha * b.priorSpread * b.priorSpread;
+    this.window = new TimeWindow(b.maxBehindNanos, b.maxAheadNanos);
   }
 
   /** A builder with the defaults named on its methods. */
@@ -79,6 +81,8 @@ public final class RttModel {
         "remoteEndpoint"));
     private List<Double> strengths = new ArrayList<>(List.of(0.5, 4.0, 4.0));
     private boolean customLevels;
+    private long maxBehindNanos = Duration.ofHours(1).toNanos();
+    private long maxAheadNanos = Duration.ofDays(365).toNanos();
 
     private Builder() {}
 
@@ -145,6 +149,17 @@ public final class RttModel {
       return this;
     }
 
+    /**
+     * The window of accepted sample times around the newest time seen (defaults 1 hour behind,
+     * 365 days ahead); see {@link ReachabilityModel.Builder#timeWindow}.
+     */
+    public Builder timeWindow(Duration behind, Duration ahead) {
+      ReachabilityModel.builder().timeWindow(behind, ahead);
+      this.maxBehindNanos = behind.toNanos();
+      this.maxAheadNanos = ahead.toNanos();
+      return this;
+    }
+
     /** The model. */
     public RttModel build() {
       return new RttModel(this);
@@ -183,14 +198,17 @@ public final class RttModel {
    * Records one round-trip sample for every feature of the path. Allocation-free.
    *
    * @throws IllegalArgumentException for a sample below 1 ns, keys of the wrong count, or a
-   *     time out of range; nothing changes
+   *     time out of the tables' range or more than the time window from the newest sample;
+   *     nothing changes
    */
   public void observe(long[] keys, long rttNanos, long nowNanos) {
     checkKeys(keys);
     if (rttNanos < 1) {
       throw new IllegalArgumentException("RTT sample must be >= 1 ns, got " + rttNanos);
     }
+    window.check(nowNanos);
     first.epochAt(nowNanos); // validates the time before either table changes
+    window.advance(nowNanos);
     double x = Math.log((double) rttNanos);
     first.observeAll(keys, 0, keys.length, 1.0, x, nowNanos);
     second.observeAll(keys, 0, keys.length, x * x, 1.0, nowNanos);
