@@ -136,7 +136,16 @@ public final class ChangeDetector {
     check(key, predicted, successes, failures);
     double runS;
     double runF;
+    // An observation that agrees with the belief's side of 1/2 has a log Bayes factor <= 0
+    // (p_c is held on the far side), so a row at g = 0 stays there: no log, no insert.
+    boolean agrees = predicted >= 0.5 ? failures == 0.0 : successes == 0.0;
     synchronized (this) {
+      if (agrees) {
+        int found = find(key);
+        if (found < 0 || state[3 * found] == 0.0) {
+          return false;
+        }
+      }
       int i = slot(key);
       int s = 3 * i;
       double g = state[s];
