@@ -34,19 +34,22 @@ import java.util.Arrays;
  *
  * <p><b>State.</b> Keyed like the evidence table, in a primitive open-addressing table: a {@code
  * long[]} of keys and a parallel {@code double[]} of (g, r_s, r_f), 32 bytes a row, no object per
- * row. When it holds {@code maxRows} rows it forgets all statistics at once (a forgotten
+ * row. It starts at 16 slots and doubles up to twice {@code maxRows}; when it holds {@code
+ * maxRows} rows it forgets all statistics at once (a forgotten
  * statistic restarts at 0: a detection in progress is delayed, never falsely made).
  *
  * <p><b>Thread safety.</b> Thread-safe; writers serialise on the detector's monitor (uncontended
- * cost is in the JMH figures). {@link #observe} allocates nothing unless it detects a change.
+ * cost is in the JMH figures). {@link #observe} allocates nothing unless it detects a change or
+ * the state table grows.
  */
 public final class ChangeDetector {
   private final double threshold;
   private final double retain;
-  private final int capacity;
+  private final int maxCapacity;
   private final int maxRows;
-  private final long[] keys;
-  private final double[] state;
+  private int capacity;
+  private long[] keys;
+  private double[] state;
   private int rows;
   private long detections;
   private long forgetfulResets;
@@ -55,8 +58,9 @@ public final class ChangeDetector {
     this.threshold = threshold;
     this.retain = retain;
     this.maxRows = maxRows;
-    this.capacity = Integer.highestOneBit(Math.max(16, (int) Math.min(1 << 30, 2L * maxRows)) - 1)
-        << 1;
+    // The smallest power of two >= 2·maxRows: the table is never more than half full.
+    this.maxCapacity = Integer.highestOneBit(Math.max(16, 2 * maxRows) - 1) << 1;
+    this.capacity = Math.min(16, maxCapacity);
     this.keys = new long[capacity];
     this.state = new double[3 * capacity];
   }
@@ -284,6 +288,27 @@ public final class ChangeDetector {
     }
   }
 
+  /** Doubles the table, re-inserting every row. Holds the monitor. */
+  private void growSlowPath() {
+    long[] oldKeys = keys;
+    double[] oldState = state;
+    capacity *= 2;
+    keys = new long[capacity];
+    state = new double[3 * capacity];
+    int mask = capacity - 1;
+    for (int j = 0; j < oldKeys.length; j++) {
+      long k = oldKeys[j];
+      if (k != 0) {
+        int i = mix(k) & mask;
+        while (keys[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        keys[i] = k;
+        System.arraycopy(oldState, 3 * j, state, 3 * i, 3);
+      }
+    }
+  }
+
   /** Index of {@code key}, inserting it (forgetting everything when full). Holds the monitor. */
   private int slot(long key) {
     int mask = capacity - 1;
@@ -298,6 +323,10 @@ public final class ChangeDetector {
           Arrays.fill(state, 0.0);
           rows = 0;
           forgetfulResets++;
+          return slot(key);
+        }
+        if (2 * (rows + 1) > capacity && capacity < maxCapacity) {
+          growSlowPath();
           return slot(key);
         }
         keys[i] = key;

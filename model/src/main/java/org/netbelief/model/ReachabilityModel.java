@@ -523,11 +523,13 @@ public final class ReachabilityModel {
    */
   private void prepare(PeerPath path, long nowNanos, Scratch s) {
     checkTime(nowNanos);
+    // The survival curve is foreign code: call it before filling the scratch space, so that a
+    // curve that queries this model on the same thread cannot clobber it.
+    double opened = openedMultiplier(path, nowNanos);
     for (int j = 0; j < Factor.COUNT; j++) {
       s.epoch[j] = tables[j].epochAt(nowNanos);
       s.invW[j] = tables[j].inverseWeightAt(nowNanos, s.epoch[j]);
     }
-    double opened = openedMultiplier(path, nowNanos);
     for (int j = 0; j < Factor.COUNT; j++) {
       predictLevels(j, path.keys(Factor.of(j)), s.epoch[j], s.invW[j], s);
       s.c[j] = j == Factor.OPENED.ordinal() ? opened : 1.0;

@@ -166,4 +166,19 @@ class ChangeDetectorTest {
     d.reset(KEY);
     assertThat(d.statistic(KEY)).isZero();
   }
+
+  @Test
+  void observe_manyRows_growsAndKeepsEveryStatistic() {
+    EvidenceTable t = table();
+    ChangeDetector d = ChangeDetector.builder().maxRows(1000).build();
+    for (int i = 0; i < 1000; i++) {
+      long k = FeatureKeys.of("endpoint", "e" + i);
+      t.observe(k, false, SECOND);
+      d.observe(t, k, 0.9, 0, 1, SECOND);
+    }
+    assertThat(d.forgetfulResets()).isZero();
+    for (int i = 0; i < 1000; i++) {
+      assertThat(d.statistic(FeatureKeys.of("endpoint", "e" + i))).isGreaterThan(0);
+    }
+  }
 }
