@@ -55,8 +55,18 @@ import org.netbelief.model.internal.LogitNormal;
  * space).
  */
 public final class SegmentBelief implements SegmentReadout {
-  /** How many of the latest failed observations {@link #mostLikelyAtFault} looks at. */
-  public static final int RECENT_FAILURES = 16;
+  /** How many of the latest observations {@link #mostLikelyAtFault} looks at. */
+  public static final int RECENT_OBSERVATIONS = 32;
+
+  // Under "segment c is down", an attempt over c that succeeded has this probability (a hard
+  // break passes nothing; the floor keeps one mislabelled success from vetoing a diagnosis).
+  private static final double SUCCESS_THROUGH_BROKEN = 0.01;
+  // Default prior odds that a segment went down just before a given recent observation, as a
+  // fraction of its prior failure probability: a break is rarer than a lost packet. With typical
+  // predictive failure probabilities of ~0.1, a shared segment with prior P(works) = 0.98 needs
+  // 3–4 unexplained failures and no success in between before a break is preferred over chance.
+  // Callers who know better set it per segment with setBreakPrior.
+  private static final double BREAK_PRIOR_SCALE = 0.05;
 
   // Quadrature points per dimension by path length k: p^k points in all (16, 100, 343, 625, 1024,
   // 729, 2187, 6561). Enough that the tilted moments are within ~1e-4 of the exact ones for
@@ -76,6 +86,7 @@ public final class SegmentBelief implements SegmentReadout {
   private final double[] priorMean;
   private final double[] priorVariance;
   private final double[] reversionPerSecond;
+  private final double[] breakPrior;
   private final double[] decay;
   private long clockNanos;
   private boolean clockStarted;
@@ -98,9 +109,14 @@ public final class SegmentBelief implements SegmentReadout {
   private final int[] querySlots = new int[SegmentGraph.MAX_PATH_SEGMENTS];
   private double normaliser;
 
-  private final long[] recentFailedPaths = new long[RECENT_FAILURES];
-  private int recentFailedCount;
-  private int recentFailedNext;
+  // Ring of the latest observations for the fault diagnosis: path, outcome, and the probability
+  // the belief gave that outcome just before folding it in (the ADF normaliser, free).
+  private final long[] recentPath = new long[RECENT_OBSERVATIONS];
+  private final double[] recentOutcome = new double[RECENT_OBSERVATIONS];
+  private final double[] recentPredictive = new double[RECENT_OBSERVATIONS];
+  private int recentCount;
+  private int recentNext;
+  private double lastPredictive;
 
   private long observationCount;
   private long resetCount;
@@ -125,6 +141,7 @@ public final class SegmentBelief implements SegmentReadout {
     this.priorMean = new double[capacity];
     this.priorVariance = new double[capacity];
     this.reversionPerSecond = new double[capacity];
+    this.breakPrior = new double[capacity];
     this.decay = new double[capacity];
     int k = SegmentGraph.MAX_PATH_SEGMENTS;
     this.columns = new DMatrixRMaj(capacity, k);
@@ -192,6 +209,25 @@ public final class SegmentBelief implements SegmentReadout {
     priorMean[slot] = mu0;
     priorVariance[slot] = variance;
     reversionPerSecond[slot] = Math.log(2) / (halfLifeNanos * 1e-9);
+    breakPrior[slot] = BREAK_PRIOR_SCALE * (1 - priorProbability);
+  }
+
+  /**
+   * Sets the prior probability that the segment breaks (goes down and passes nothing) at any one
+   * recent observation, used by {@link #mostLikelyAtFault}. The default is
+   * {@code 0.05 × (1 − priorProbability)}. Set it from what you know of how often such segments
+   * break: remote peers come and go often (e.g. 1e-2), our own interface or a carrier-grade NAT
+   * rarely (e.g. 1e-4).
+   *
+   * @param segmentKey a registered segment
+   * @param probability in (0, 1)
+   * @throws IllegalArgumentException if the segment is unknown or the probability out of range
+   */
+  public void setBreakPrior(long segmentKey, double probability) {
+    if (!(probability > 0 && probability < 1)) {
+      throw new IllegalArgumentException("break prior must be in (0, 1), was " + probability);
+    }
+    breakPrior[graph.segmentSlot(segmentKey)] = probability;
   }
 
   /**
@@ -221,6 +257,7 @@ public final class SegmentBelief implements SegmentReadout {
       priorMean[slot] = priorMean[last];
       priorVariance[slot] = priorVariance[last];
       reversionPerSecond[slot] = reversionPerSecond[last];
+      breakPrior[slot] = breakPrior[last];
     }
     graph.retireSegment(segmentKey);
     restride(n, n - 1);
@@ -284,11 +321,11 @@ public final class SegmentBelief implements SegmentReadout {
     advance(nowNanos);
     update(graph.pathSegmentSlots(pathSlot), successProbability);
     observationCount++;
-    if (successProbability < 0.5) {
-      recentFailedPaths[recentFailedNext] = pathKey;
-      recentFailedNext = (recentFailedNext + 1) % RECENT_FAILURES;
-      recentFailedCount = Math.min(RECENT_FAILURES, recentFailedCount + 1);
-    }
+    recentPath[recentNext] = pathKey;
+    recentOutcome[recentNext] = successProbability;
+    recentPredictive[recentNext] = lastPredictive;
+    recentNext = (recentNext + 1) % RECENT_OBSERVATIONS;
+    recentCount = Math.min(RECENT_OBSERVATIONS, recentCount + 1);
   }
 
   /**
@@ -393,33 +430,132 @@ public final class SegmentBelief implements SegmentReadout {
   }
 
   /**
-   * Returns the segment most likely at fault given the recent failures: among the segments
-   * crossed by the last {@link #RECENT_FAILURES} failed observations (on paths still registered),
-   * the one with the highest posterior probability of dropping a packet, {@code 1 − P(works)}.
-   * Because every failure has already been folded into the joint belief, a segment shared by
-   * several failing paths collects their blame while each path's private segments do not.
+   * Returns the segment most likely at fault given the recent failures, looking at the last
+   * {@link #RECENT_OBSERVATIONS} observations.
+   *
+   * <p>First a single-fault change-point diagnosis. Hypothesis {@code H(c, τ)}: segment {@code c}
+   * went down just before observation {@code τ} and passes nothing since. Against "nothing
+   * changed" (each outcome had the probability {@code q_t} the belief gave it when it arrived) its
+   * likelihood ratio is {@code Π_{t ≥ τ, t crosses c} ℓ_c(y_t)/q_t} with {@code ℓ_c(failure) = 1}
+   * and {@code ℓ_c(success) = 0.01}; its prior odds are the segment's break prior
+   * ({@link #setBreakPrior}; by default {@code 0.05 × (1 − prior P(c works))}).
+   * If the best hypothesis has posterior odds above 1, its segment is the answer: a shared segment
+   * crossed by several surprising failures and no success since beats each failing path's private
+   * segments, whose hypotheses explain one failure each.
+   *
+   * <p>Otherwise the failures are chance losses, and the answer is the segment with the largest
+   * expected number of them: failure {@code t} over path {@code P} is charged to segment
+   * {@code i ∈ P} with weight {@code (1 − p_i)/(1 − Π_{j∈P} p_j)} (the expected-count blame of the
+   * reachability factors), with {@code p} the current {@link #probabilityWorks}. A remote that is
+   * down keeps the blame: the shared segments in front of it keep passing packets to other remotes.
+   *
+   * <p>Allocation-free apart from the returned value; {@code O(R² k)} for {@code R} recent
+   * observations over paths of {@code k} segments.
    *
    * @param nowNanos monotonic time of the question
-   * @return the segment key, or empty if no failure is recent
+   * @return the segment key, or empty if no recent observation failed
    */
   public OptionalLong mostLikelyAtFault(long nowNanos) {
     long bestKey = 0;
-    double bestFailure = -1;
-    for (int r = 0; r < recentFailedCount; r++) {
-      int pathSlot = graph.pathSlotOrAbsent(recentFailedPaths[r]);
+    double bestScore = Double.NEGATIVE_INFINITY;
+    boolean found = false;
+    for (int r = 0; r < recentCount; r++) {
+      int index = Math.floorMod(recentNext - 1 - r, RECENT_OBSERVATIONS);
+      if (recentOutcome[index] >= 0.5) {
+        continue;
+      }
+      int pathSlot = graph.pathSlotOrAbsent(recentPath[index]);
       if (pathSlot < 0) {
         continue;
       }
       for (int slot : graph.pathSegmentSlots(pathSlot)) {
-        double failure =
-            1 - LogitNormal.meanProbability(meanAt(slot, nowNanos), varianceAt(slot, nowNanos));
-        if (failure > bestFailure) {
-          bestFailure = failure;
+        double score = changePointScore(slot);
+        if (!found || score > bestScore) {
+          found = true;
+          bestScore = score;
           bestKey = graph.segmentKeyAt(slot);
         }
       }
     }
-    return bestFailure < 0 ? OptionalLong.empty() : OptionalLong.of(bestKey);
+    if (!found) {
+      return OptionalLong.empty();
+    }
+    if (bestScore > 0) {
+      return OptionalLong.of(bestKey);
+    }
+    // No break is more likely than chance: charge each recent failure to its segments by their
+    // expected share and answer the segment charged most.
+    double bestCharge = -1;
+    for (int r = 0; r < recentCount; r++) {
+      int index = Math.floorMod(recentNext - 1 - r, RECENT_OBSERVATIONS);
+      if (recentOutcome[index] >= 0.5) {
+        continue;
+      }
+      int pathSlot = graph.pathSlotOrAbsent(recentPath[index]);
+      if (pathSlot < 0) {
+        continue;
+      }
+      for (int slot : graph.pathSegmentSlots(pathSlot)) {
+        double charge = expectedFailureCharge(slot, nowNanos);
+        if (charge > bestCharge) {
+          bestCharge = charge;
+          bestKey = graph.segmentKeyAt(slot);
+        }
+      }
+    }
+    return OptionalLong.of(bestKey);
+  }
+
+  /** Σ over recent failures crossing the segment of (1 − p_i)/(1 − Π_P p_j). */
+  private double expectedFailureCharge(int slot, long nowNanos) {
+    double pSlot = LogitNormal.meanProbability(meanAt(slot, nowNanos), varianceAt(slot, nowNanos));
+    double charge = 0;
+    for (int r = 0; r < recentCount; r++) {
+      int index = Math.floorMod(recentNext - 1 - r, RECENT_OBSERVATIONS);
+      double failed = 1 - recentOutcome[index];
+      if (failed <= 0) {
+        continue;
+      }
+      int pathSlot = graph.pathSlotOrAbsent(recentPath[index]);
+      if (pathSlot < 0 || !crosses(graph.pathSegmentSlots(pathSlot), slot)) {
+        continue;
+      }
+      double product = 1;
+      for (int s : graph.pathSegmentSlots(pathSlot)) {
+        product *= LogitNormal.meanProbability(meanAt(s, nowNanos), varianceAt(s, nowNanos));
+      }
+      charge += failed * (1 - pSlot) / Math.max(1 - product, 1e-12);
+    }
+    return charge;
+  }
+
+  /** log prior(c fails) + max over τ of the log likelihood ratio of "c went down before τ". */
+  private double changePointScore(int slot) {
+    double cumulative = 0;
+    double best = Double.NEGATIVE_INFINITY;
+    for (int r = 0; r < recentCount; r++) {
+      int index = Math.floorMod(recentNext - 1 - r, RECENT_OBSERVATIONS);
+      int pathSlot = graph.pathSlotOrAbsent(recentPath[index]);
+      if (pathSlot < 0 || !crosses(graph.pathSegmentSlots(pathSlot), slot)) {
+        continue;
+      }
+      double s = recentOutcome[index];
+      double underBreak = (1 - s) + s * SUCCESS_THROUGH_BROKEN;
+      cumulative += Math.log(underBreak) - Math.log(Math.max(recentPredictive[index], 1e-12));
+      if (s < 0.5) {
+        best = Math.max(best, cumulative);
+      }
+    }
+    return Math.log(breakPrior[slot]) + best;
+  }
+
+  private static boolean crosses(int[] slots, int slot) {
+    for (int s : slots) {
+      if (s == slot) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -728,6 +864,9 @@ public final class SegmentBelief implements SegmentReadout {
     int pieces = 1;
     while (true) {
       tiltedMoments(k, successProbability, 1.0 / pieces);
+      if (pieces == 1) {
+        lastPredictive = normaliser; // P(this outcome) under the belief before it
+      }
       if (normaliser >= MIN_NORMALISER || pieces >= MAX_TEMPERING) {
         break;
       }

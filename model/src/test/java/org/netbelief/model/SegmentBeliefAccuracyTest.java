@@ -53,8 +53,7 @@ class SegmentBeliefAccuracyTest {
     // broken segment's pass probability at exactly `down` (0.5) once it is identified, while a
     // continuous belief follows the observed rate, which after a handful of unlucky outcomes sits
     // near 0.3 (measured worst 0.18, at segments identified as broken; the same-family test below
-    // shows the projection itself is within 0.13). 0.2 is the measured worst plus a margin for
-    // the floating-point order of JIT-compiled sums; the EKF alternative misses it (see report).
+    // shows the projection itself is within 0.13). 0.2 is the measured worst plus a small margin.
     assertThat(worstMax).isLessThanOrEqualTo(0.2);
   }
 
