@@ -1054,10 +1054,27 @@ public final class SegmentBelief implements SegmentReadout {
     }
     shift.reshape(k, 1, false);
     columnsTimesGain.reshape(n, k, false);
-    // μ += B a;  Σ += (B W) Bᵀ.  EJML's row-major kernels, no allocation.
+    // μ += B a and B W with EJML's row-major kernels (no allocation). Σ += (B W) Bᵀ is symmetric:
+    // computing the lower triangle and mirroring it halves the flops of a general
+    // multAddTransB and keeps Σ exactly symmetric even when many outcomes share one timestamp
+    // (the drift step, which also symmetrises, is skipped then).
     CommonOps_DDRM.multAdd(columns, shift, mean);
     CommonOps_DDRM.mult(columns, gain, columnsTimesGain);
-    CommonOps_DDRM.multAddTransB(columnsTimesGain, columns, covariance);
+    double[] bw = columnsTimesGain.data;
+    double[] b = columns.data;
+    for (int i = 0; i < n; i++) {
+      int rowI = i * k;
+      for (int j = 0; j <= i; j++) {
+        int rowJ = j * k;
+        double v = 0;
+        for (int a = 0; a < k; a++) {
+          v += bw[rowI + a] * b[rowJ + a];
+        }
+        double updated = c[i * n + j] + v;
+        c[i * n + j] = updated;
+        c[j * n + i] = updated;
+      }
+    }
     return true;
   }
 

@@ -86,7 +86,7 @@ class SegmentBeliefAccuracyTest {
       for (boolean ekf : new boolean[] {false, true}) {
         double sumMean = 0;
         double worstMax = 0;
-        int runs = 5;
+        int runs = 10;
         for (int seed = 1; seed <= runs; seed++) {
           Figures f = compare(seed, 12, 3, 0.7, r[0], r[1], ekf);
           sumMean += f.meanError();
