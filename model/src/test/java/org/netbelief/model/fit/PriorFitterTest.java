@@ -50,6 +50,7 @@ class PriorFitterTest {
     RowCounts counts = generate(Prior.of(mean, strength), 2_000, trials, seed);
 
     PriorFit fit = PriorFitter.fit(counts);
+    System.out.printf("truth (%.2f, %.0f), %d trials/row: %s%n", mean, strength, trials, fit);
 
     assertThat(fit.converged()).as(fit.message()).isTrue();
     assertThat(fit.rows()).isEqualTo(2_000);
