@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.netbelief.model.fit.HalfLifeSelector;
 import org.netbelief.model.fit.PriorFit;
 import org.netbelief.model.fit.ReliabilityBin;
 import org.netbelief.model.internal.SyntheticStream;
+import org.netbelief.punch.fit.ReliabilityPlot;
 
 /** Compiles and runs the API walk of docs/tuning-priors.md; keep the two identical. */
 class TuningPriorsExampleTest {
@@ -48,6 +50,7 @@ class TuningPriorsExampleTest {
     EventReplay heldOut = trace(2);      // new endpoints from the same population
     Path modelFile = dir.resolve("model.json");
     Path csvFile = dir.resolve("opened.csv");
+    Path plotFile = dir.resolve("reliability.png");
 
     // --- walk start
     // 0. The model as configured today: a guess.
@@ -92,6 +95,10 @@ class TuningPriorsExampleTest {
     for (ReliabilityBin bin : fitted.reliabilityDiagram()) {
       System.out.println(bin);
     }
+    Map<String, Calibration> models = new LinkedHashMap<>();
+    models.put("fitted", fitted);
+    models.put("defaults", before);
+    ReliabilityPlot.write(models, "held-out events, one step ahead", plotFile, 800, 640);
 
     // 5. Export the held-out evidence for pandas or R.
     EvidenceTable table = loaded.newTable(0);
@@ -101,6 +108,12 @@ class TuningPriorsExampleTest {
     }
     // --- walk end
 
+    assertThat(plotFile).isNotEmptyFile();
+    String docs = System.getProperty("netbelief.docs.img");
+    if (docs != null) { // -Dnetbelief.docs.img=$PWD/../docs/img refreshes the picture in the docs
+      Files.copy(plotFile, Path.of(docs).resolve("tuning-priors-reliability.png"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     assertThat(fits.get(0).converged()).isFalse();     // one global row: nothing to fit
     assertThat(fits.get(1).converged()).isTrue();
     assertThat(fits.get(1).mean()).isBetween(0.75, 0.85);
