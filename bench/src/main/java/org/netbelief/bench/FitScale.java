@@ -25,7 +25,10 @@ import org.netbelief.model.internal.SyntheticStream;
  * <pre>
  * java -Xmx64m -cp bench/target/benchmarks.jar org.netbelief.bench.FitScale phase=prior
  * java -Xmx96m -cp bench/target/benchmarks.jar org.netbelief.bench.FitScale phase=halflife
+ * java -Xmx128m -cp bench/target/benchmarks.jar org.netbelief.bench.FitScale phase=halflife candidates=13
  * </pre>
+ *
+ * <p>The figures measured are in {@code docs/tuning-priors.md} (§7).
  *
  * <p>Arguments ({@code key=value}): {@code events} (default 10000000), {@code rows} (100000),
  * {@code phase} ({@code prior}, {@code halflife} or {@code both}), {@code candidates} (7
