@@ -307,31 +307,27 @@ public final class BetaQuantiles {
       int j = Math.min(NODES - 2, Math.max(0, (int) y));
       double tx = x - i;
       double ty = y - j;
-      // Padded row i (offset -1 from the cell's node i) is padded index i; see node(int).
+      // Catmull-Rom weights for the nodes at offsets -1, 0, +1, +2.
+      double ax0 = 0.5 * tx * ((2 - tx) * tx - 1);
+      double ax1 = 0.5 * (tx * tx * (3 * tx - 5) + 2);
+      double ax2 = 0.5 * tx * ((4 - 3 * tx) * tx + 1);
+      double ax3 = 0.5 * tx * tx * (tx - 1);
+      double by0 = 0.5 * ty * ((2 - ty) * ty - 1);
+      double by1 = 0.5 * (ty * ty * (3 * ty - 5) + 2);
+      double by2 = 0.5 * ty * ((4 - 3 * ty) * ty + 1);
+      double by3 = 0.5 * ty * ty * (ty - 1);
+      // Padded row i (offset -1) of the cell's node i is padded index i; see node(int).
       int r = (k * SIDE + i) * SIDE + j;
       double[] g = G;
-      double s0 = cubic(g[r], g[r + 1], g[r + 2], g[r + 3], ty);
+      double s0 = by0 * g[r] + by1 * g[r + 1] + by2 * g[r + 2] + by3 * g[r + 3];
       r += SIDE;
-      double s1 = cubic(g[r], g[r + 1], g[r + 2], g[r + 3], ty);
+      double s1 = by0 * g[r] + by1 * g[r + 1] + by2 * g[r + 2] + by3 * g[r + 3];
       r += SIDE;
-      double s2 = cubic(g[r], g[r + 1], g[r + 2], g[r + 3], ty);
+      double s2 = by0 * g[r] + by1 * g[r + 1] + by2 * g[r + 2] + by3 * g[r + 3];
       r += SIDE;
-      double s3 = cubic(g[r], g[r + 1], g[r + 2], g[r + 3], ty);
-      double logit = cubic(s0, s1, s2, s3, tx);
+      double s3 = by0 * g[r] + by1 * g[r + 1] + by2 * g[r + 2] + by3 * g[r + 3];
+      double logit = ax0 * s0 + ax1 * s1 + ax2 * s2 + ax3 * s3;
       return 1.0 / (1.0 + Math.exp(-logit));
-    }
-
-    /**
-     * Catmull-Rom segment between p1 (t = 0) and p2 (t = 1), in Horner form; equivalent to the
-     * weights ½t((2−t)t−1), ½(t²(3t−5)+2), ½t((4−3t)t+1), ½t²(t−1) on p0..p3. A separate small
-     * method so that interpolate stays under HotSpot's inlining size limit (FreqInlineSize, 325
-     * bytes of bytecode) and is inlined into its callers.
-     */
-    private static double cubic(double p0, double p1, double p2, double p3, double t) {
-      double c1 = p2 - p0;
-      double c2 = 2 * p0 - 5 * p1 + 4 * p2 - p3;
-      double c3 = 3 * (p1 - p2) + p3 - p0;
-      return p1 + 0.5 * t * (c1 + t * (c2 + t * c3));
     }
   }
 }
