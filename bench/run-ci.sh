@@ -18,11 +18,14 @@ JAR=target/benchmarks.jar
 OUT=target/jmh-ci.json
 REGEX="${1:-.*}"
 BUDGET="${NETBELIEF_BENCH_BUDGET_SECONDS:-150}"
-# Seconds a combination costs besides its iterations: JVM fork, 1 GiB pre-touch, setup. Measured
-# here: about 1 s on a quiet machine, 4.7 s under a load average of 15 (30 combinations took 202 s
-# with 1 s iterations); 4 keeps the run near the budget when the machine is busy.
+# Seconds a combination costs besides its iterations: JVM fork, setup, JMH's own work. Measured
+# here under a load average of 15: 30 combinations with 500 ms iterations took 122 s, about 3 s
+# each beyond the iterations; 4 leaves some room.
 OVERHEAD="${NETBELIEF_BENCH_OVERHEAD_SECONDS:-4}"
-JVM_ARGS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
+# A fixed heap but no -XX:+AlwaysPreTouch: smoke figures are not measurements, and pre-touching
+# 1 GiB costs 3.1 s per fork here under load (java -version: 3.08 s with it, 0.21 s without),
+# which alone would eat the budget at 40 combinations. run-full.sh keeps it.
+JVM_ARGS="${NETBELIEF_BENCH_JVM_ARGS:--Xms1g -Xmx1g}"
 
 if [ ! -f "$JAR" ]; then
   echo "run-ci: $JAR is missing; build it first with ./mvnw -B -ntp verify" >&2
