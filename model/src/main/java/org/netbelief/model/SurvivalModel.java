@@ -271,7 +271,8 @@ public final class SurvivalModel implements HoleLifetime {
     load(natKeys, nowNanos, sc);
     // Doubt on change: was this loss a surprise the prior would have expected?
     double unchanged = 1.0 - curve.meanSurvival(sc.alpha, sc.beta, g);
-    double changed = 1.0 - prior.survival(Math.min(g, curve.maxSeconds()));
+    // The prior's S(g) from its bin survivals (not LifetimePrior.survival: erfc allocates).
+    double changed = 1.0 - curve.meanSurvivalOf(priorQ, g);
     double logBayes = Math.log(changed / Math.max(unchanged, 1e-12));
     if (blame * logBayes > doubtThreshold && weakestEvidence(sc, g) >= doubtMinEvidence) {
       long specific = natKeys[natKeys.length - 1];

@@ -139,6 +139,19 @@ public final class HazardCurve {
     return s;
   }
 
+  /** Π q_b^{x_b(g)} for given conditional bin survivals {@code q}. Allocation-free. */
+  public double meanSurvivalOf(double[] q, double g) {
+    int last = lastBin(g);
+    double s = 1.0;
+    for (int b = 0; b < last; b++) {
+      s *= q[b];
+    }
+    if (last >= 0) {
+      s *= Math.pow(q[last], exposure(last, g));
+    }
+    return s;
+  }
+
   /**
    * E[S(g)] and E[S(g)²] into {@code out[0]}, {@code out[1]}, from E[q] and E[q²] of each bin
    * (exact for whole bins, powers x_b for the partial one).
@@ -357,7 +370,10 @@ public final class HazardCurve {
         - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
   }
 
-  /** Trigamma ψ'(x) for x &gt; 0: recurrence up to x ≥ 6, then the asymptotic series (error below 3e-10). */
+  /**
+   * Trigamma ψ'(x) for x &gt; 0: recurrence up to x ≥ 6, then the asymptotic series (error below
+   * 3e-10).
+   */
   public static double trigamma(double x) {
     double r = 0.0;
     while (x < 6.0) {
