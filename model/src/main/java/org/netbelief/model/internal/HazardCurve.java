@@ -253,7 +253,7 @@ public final class HazardCurve {
       // The crossing lies inside bin b: bisect the exposure x in [0, 1).
       double lo = 0.0;
       double hi = 1.0;
-      for (int it = 0; it < 30; it++) {
+      for (int it = 0; it < 16; it++) { // 2^-16 of a bin: far below the bins' resolution
         double x = 0.5 * (lo + hi);
         if (probabilityBelow(m + x * mb, v + x * x * vb, r) <= eps) {
           lo = x;
