@@ -208,7 +208,58 @@ public final class HazardCurve {
     }
     double shape = m * m / v;
     double rate = m / v;
-    return Gamma.regularizedGammaQ(shape, rate * c);
+    return gammaQ(shape, rate * c);
+  }
+
+  /**
+   * The regularised upper incomplete gamma Q(a, x), allocation-free: the power series of P for
+   * x &lt; a + 1, else the continued fraction of Q by the modified Lentz method (relative
+   * tolerance 1e-15; Numerical Recipes §6.2). commons-math3's version allocates a
+   * ContinuedFraction per call. Checked against it in HazardCurveTest.
+   */
+  public static double gammaQ(double a, double x) {
+    if (!(x > 0.0)) {
+      return 1.0;
+    }
+    double lnPrefactor = a * Math.log(x) - x - Gamma.logGamma(a);
+    if (x < a + 1.0) {
+      double ap = a;
+      double term = 1.0 / a;
+      double sum = term;
+      for (int n = 0; n < 1000; n++) {
+        ap += 1.0;
+        term *= x / ap;
+        sum += term;
+        if (term < sum * 1e-16) {
+          break;
+        }
+      }
+      return Math.max(0.0, 1.0 - sum * Math.exp(lnPrefactor));
+    }
+    final double tiny = 1e-300;
+    double b = x + 1.0 - a;
+    double c = 1.0 / tiny;
+    double d = 1.0 / b;
+    double h = d;
+    for (int i = 1; i < 1000; i++) {
+      double an = -i * (i - a);
+      b += 2.0;
+      d = an * d + b;
+      if (Math.abs(d) < tiny) {
+        d = tiny;
+      }
+      c = b + an / c;
+      if (Math.abs(c) < tiny) {
+        c = tiny;
+      }
+      d = 1.0 / d;
+      double delta = d * c;
+      h *= delta;
+      if (Math.abs(delta - 1.0) < 1e-15) {
+        break;
+      }
+    }
+    return Math.min(1.0, Math.exp(lnPrefactor) * h);
   }
 
   /**

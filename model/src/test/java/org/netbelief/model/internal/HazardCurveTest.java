@@ -62,6 +62,18 @@ class HazardCurveTest {
   }
 
   @Test
+  void gammaQ_matchesCommonsMath() {
+    for (double a : new double[] {1e-4, 0.003, 0.05, 0.5, 1.0, 3.7, 40.0, 500.0}) {
+      for (double x : new double[] {1e-6, 1e-3, 0.01, 0.3, 1.0, 2.5, 10.0, 60.0, 700.0}) {
+        double expected = Gamma.regularizedGammaQ(a, x);
+        assertThat(HazardCurve.gammaQ(a, x))
+            .as("Q(%s, %s)", a, x)
+            .isCloseTo(expected, within(1e-10 + 1e-8 * expected));
+      }
+    }
+  }
+
+  @Test
   void fit_withoutDeaths_isTheConjugateUpdate() {
     int n = curve.bins();
     double[] prior = new double[n];
