@@ -157,7 +157,7 @@ public final class PeerEngine implements Engine {
             boolean acceptIncoming, PunchPolicy policy, PathObserver observer, EngineSink sink, SecureRandom random) {
         this.identity = Objects.requireNonNull(identity, "identity");
         this.edPublic = identity.publicKey();
-        this.name = Frame_checkName(name);
+        this.name = org.netbelief.punch.wire.Frame.checkName(Objects.requireNonNull(name, "name"));
         this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         this.rendezvous = Objects.requireNonNull(rendezvous, "rendezvous");
         List<Candidate> l = new ArrayList<>();
@@ -172,10 +172,6 @@ public final class PeerEngine implements Engine {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.random = Objects.requireNonNull(random, "random");
-    }
-
-    private static String Frame_checkName(String name) {
-        return org.netbelief.punch.wire.Frame.checkName(Objects.requireNonNull(name, "name"));
     }
 
     /**

@@ -166,6 +166,36 @@ class EngineTest {
     }
 
     @Test
+    void connect_offerNeverArrives_declinedAsNoAnswerAfterRequestTimeout() {
+        setUp(true);
+        net.drop = (f, t) -> f.equals(RV) && t.equals(B);
+        a.connect("bob", net.now);
+        net.runFor(9 * SEC);
+        assertThat(net.host(A).of(PunchEvent.Kind.DECLINED)).isEmpty();
+        net.runFor(2 * SEC);
+        assertThat(net.host(A).of(PunchEvent.Kind.DECLINED)).singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo("no-answer"));
+    }
+
+    @Test
+    void rendezvous_peerSilentForALease_registrationExpires() {
+        setUp(true);
+        net.drop = (f, t) -> f.equals(B);
+        net.runFor(RendezvousEngine.LEASE_MILLIS * 1_000_000L + 2 * SEC);
+        assertThat(rv.registrations()).isEqualTo(1);
+    }
+
+    @Test
+    void register_rendezvousRestarts_peerRegistersAgainAfterMissedKeepalives() {
+        setUp(true);
+        RendezvousEngine fresh = new RendezvousEngine(net.host(RV), rnd);
+        net.attach(RV, fresh);
+        net.runFor(20 * SEC);
+        assertThat(net.host(A).of(PunchEvent.Kind.REGISTERED)).hasSize(2);
+        assertThat(fresh.registrations()).isEqualTo(2);
+        assertThat(fresh.drops(DropReason.UNKNOWN_SESSION)).isPositive();
+    }
+
+    @Test
     void register_nameTakenByAnotherKey_rejected() {
         setUp(true);
         InetSocketAddress c = new InetSocketAddress("198.51.100.11", 40000);
