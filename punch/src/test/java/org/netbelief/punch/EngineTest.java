@@ -149,6 +149,27 @@ class EngineTest {
     }
 
     @Test
+    void connect_twoPeersAtOnce_twoSessionsOnOneSocket() {
+        setUp(true);
+        InetSocketAddress c = new InetSocketAddress("203.0.113.30", 50000);
+        PeerEngine carol = new PeerEngine(Identity.generate(rnd), "carol", RV, List.of(c), true, new DefaultPunchPolicy(),
+                PathObserver.NONE, net.host(c), rnd);
+        net.attach(c, carol);
+        carol.start(net.now);
+        net.runFor(SEC / 10);
+        a.connect("bob", net.now);
+        a.connect("carol", net.now);
+        net.runFor(SEC / 2);
+        assertThat(a.sessions()).isEqualTo(2);
+        assertThat(net.host(A).of(PunchEvent.Kind.ESTABLISHED)).extracting(PunchEvent::peerName).containsExactlyInAnyOrder("bob", "carol");
+        a.send("bob", text("to bob"), net.now);
+        a.send("carol", text("to carol"), net.now);
+        net.runFor(SEC / 100);
+        assertThat(net.host(B).data).containsExactly("to bob");
+        assertThat(net.host(c).data).containsExactly("to carol");
+    }
+
+    @Test
     void connect_unknownName_declined() {
         setUp(true);
         a.connect("nobody", net.now);
