@@ -170,6 +170,32 @@ class EngineTest {
     }
 
     @Test
+    void relay_bothAlive_relayedKeepalivesKeepSessionOpen() {
+        net.drop = (f, t) -> !f.equals(RV) && !t.equals(RV);
+        establish();
+        net.runFor(60 * SEC);
+        assertThat(net.host(A).of(PunchEvent.Kind.CLOSED)).isEmpty();
+        assertThat(net.host(B).of(PunchEvent.Kind.CLOSED)).isEmpty();
+        assertThat(a.send("bob", text("after a minute"), net.now)).isTrue();
+        net.runFor(SEC / 100);
+        assertThat(net.host(B).data).containsExactly("after a minute");
+    }
+
+    @Test
+    void relay_otherPeerVanishes_sessionClosedAsPeerUnreachable() {
+        net.drop = (f, t) -> !f.equals(RV) && !t.equals(RV);
+        establish();
+        net.runFor(5 * SEC);
+        net.hosts.remove(B);
+        net.runFor(10 * SEC);
+        assertThat(net.host(A).of(PunchEvent.Kind.CLOSED)).isEmpty();
+        net.runFor(11 * SEC); // keepalive after 15 s of silence, then 3 unanswered probes of 1 s
+        assertThat(net.host(A).of(PunchEvent.Kind.CLOSED)).singleElement()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("peer-unreachable"));
+        assertThat(a.sessions()).isZero();
+    }
+
+    @Test
     void connect_unknownName_declined() {
         setUp(true);
         a.connect("nobody", net.now);
