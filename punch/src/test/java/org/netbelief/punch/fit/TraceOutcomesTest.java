@@ -23,7 +23,7 @@ import org.netbelief.punch.PathObserver;
 import org.netbelief.punch.trace.TraceReader;
 import org.netbelief.punch.trace.TraceWriter;
 
-class TraceOutcomesTest {
+public class TraceOutcomesTest {
 
   /**
    * A trace of two hosts probing 2 000 endpoints (in 200 /24 prefixes of 198.51.100.0/16 and
@@ -31,7 +31,7 @@ class TraceOutcomesTest {
    * Beta(mean 0.75, strength 8), 10 intros per host and endpoint, plus keepalives (ignored),
    * one outcome on an unknown path and one malformed line.
    */
-  static Path writeTrace(Path dir) throws Exception {
+  public static Path writeTrace(Path dir) throws Exception {
     StringWriter text = new StringWriter();
     Well19937c rng = new Well19937c(77);
     BetaDistribution beta = new BetaDistribution(rng, 0.75 * 8, 0.25 * 8);
