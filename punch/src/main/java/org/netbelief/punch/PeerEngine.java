@@ -684,7 +684,7 @@ public final class PeerEngine implements Engine {
             for (long pk : s.pathKeys) {
                 observer.onTimeout(pk, PathObserver.PROBE_INTRO, now);
             }
-            if (policy.giveUpAndRelay(s.round, now - s.punchStart, now)) {
+            if (policy.giveUpAndRelay(s.peerId, s.pathKeys, s.round, now - s.punchStart, now)) {
                 goRelay(s, now);
                 return;
             }

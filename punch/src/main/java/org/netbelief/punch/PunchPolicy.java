@@ -41,6 +41,23 @@ public interface PunchPolicy {
     boolean giveUpAndRelay(int rounds, long elapsedNanos, long nowNanos);
 
     /**
+     * Whether to stop punching toward one peer and carry the session over the relay, knowing
+     * which paths were tried. The engine calls this overload; by default it asks {@link
+     * #giveUpAndRelay(int, long, long)}.
+     *
+     * @param peerId the peer (32 hex characters)
+     * @param pathKeys the paths being punched (the engine's array: read, do not keep or modify)
+     * @param rounds rounds sent so far
+     * @param elapsedNanos time since punching started
+     * @param nowNanos time
+     * @return true to give up and relay
+     */
+    default boolean giveUpAndRelay(String peerId, long[] pathKeys, int rounds, long elapsedNanos,
+            long nowNanos) {
+        return giveUpAndRelay(rounds, elapsedNanos, nowNanos);
+    }
+
+    /**
      * The longest silence (no packet from the peer) before a keepalive is sent on a path.
      *
      * @param pathKey the path
