@@ -94,8 +94,8 @@ public final class SegmentBelief implements SegmentReadout {
   private boolean clockStarted;
 
   // Scratch for the per-observation update (sized for the longest path), reused every time.
-  private final DMatrixRMaj columns; // B = Σ[:, P], n×k
-  private final DMatrixRMaj columnsTimesGain; // B·W, n×k
+  private final DMatrixRMaj columns; // Bᵀ = Σ[P, :], k×n
+  private final DMatrixRMaj columnsTimesGain; // W·Bᵀ, k×n
   private final DMatrixRMaj gain; // W, k×k
   private final DMatrixRMaj shift; // a, k×1
   private final double[] blockCov = new double[SegmentGraph.MAX_PATH_SEGMENTS * SegmentGraph.MAX_PATH_SEGMENTS];
@@ -148,8 +148,8 @@ public final class SegmentBelief implements SegmentReadout {
     this.breakPrior = new double[capacity];
     this.decay = new double[capacity];
     int k = SegmentGraph.MAX_PATH_SEGMENTS;
-    this.columns = new DMatrixRMaj(capacity, k);
-    this.columnsTimesGain = new DMatrixRMaj(capacity, k);
+    this.columns = new DMatrixRMaj(k, capacity);
+    this.columnsTimesGain = new DMatrixRMaj(k, capacity);
     this.gain = new DMatrixRMaj(k, k);
     this.shift = new DMatrixRMaj(k, 1);
   }
@@ -1063,21 +1063,22 @@ public final class SegmentBelief implements SegmentReadout {
     }
     int n = graph.segmentCount();
     double[] c = covariance.data;
-    columns.reshape(n, k, false);
-    for (int i = 0; i < n; i++) {
-      for (int a = 0; a < k; a++) {
-        columns.data[i * k + a] = c[i * n + slots[a]];
-      }
+    // Bᵀ (k×n): the path's covariance columns are its rows, Σ being symmetric, so each is one
+    // contiguous copy instead of n strided reads.
+    columns.reshape(k, n, false);
+    for (int a = 0; a < k; a++) {
+      System.arraycopy(c, slots[a] * n, columns.data, a * n, n);
     }
     shift.reshape(k, 1, false);
-    columnsTimesGain.reshape(n, k, false);
-    // μ += B a;  Σ += (B W) Bᵀ: EJML's row-major kernels on preallocated matrices, sequential
-    // memory access, no allocation. (B W) Bᵀ is symmetric up to round-off; symmetrise() removes
-    // the round-off asymmetry every SYMMETRISE_EVERY observations (the Cholesky of a path block
-    // reads only one triangle meanwhile).
-    CommonOps_DDRM.multAdd(columns, shift, mean);
-    CommonOps_DDRM.mult(columns, gain, columnsTimesGain);
-    CommonOps_DDRM.multAddTransB(columnsTimesGain, columns, covariance);
+    columnsTimesGain.reshape(k, n, false);
+    // μ += B a = (Bᵀ)ᵀ a;  Σ += B W Bᵀ = (W Bᵀ)ᵀ Bᵀ. EJML's row-major kernels on preallocated
+    // matrices; for n ≥ 15 multAddTransA takes its "reorder" form, a row-wise axpy over
+    // contiguous memory that the JIT vectorises, with no allocation. B W Bᵀ is symmetric up to
+    // round-off; symmetrise() removes the asymmetry every SYMMETRISE_EVERY observations (the
+    // Cholesky of a path block reads one triangle meanwhile).
+    CommonOps_DDRM.multAddTransA(columns, shift, mean);
+    CommonOps_DDRM.mult(gain, columns, columnsTimesGain);
+    CommonOps_DDRM.multAddTransA(columnsTimesGain, columns, covariance);
     if (++updatesSinceSymmetrise >= SYMMETRISE_EVERY) {
       symmetrise();
     }
