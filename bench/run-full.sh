@@ -25,6 +25,7 @@ fi
 echo "run-full: $(nproc) cores, $(lscpu | grep 'Model name' | sed 's/ \+/ /g'), $(java -version 2>&1 | head -1)"
 for threads in 1 2; do
   out="target/jmh-full-t${threads}"
+  echo "run-full: threads=$threads start $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   java -jar "$JAR" "$REGEX" \
     -f 2 -wi 3 -w "$ITER" -i 5 -r "$ITER" -t "$threads" \
     -prof gc -foe true -jvmArgs "$JVM_ARGS" \
@@ -33,5 +34,6 @@ for threads in 1 2; do
     echo "run-full: $out.json is missing or empty" >&2
     exit 1
   fi
+  echo "run-full: threads=$threads end $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 echo "run-full: results in bench/target/jmh-full-t1.json and bench/target/jmh-full-t2.json"

@@ -47,7 +47,8 @@ class BetaQuantilesTest {
   /**
    * 200 × 200 log-spaced (α, β) over [0.1, 1e4]² at offsets (m + 0.5)/200 of the range, so the
    * points fall between the interpolation nodes (the node step is ln(1e5)/47, the test step
-   * ln(1e5)/200), plus the centre of every grid cell, where the interpolation error peaks.
+   * ln(1e5)/200), plus the centre of every grid cell, where the interpolation error peaks, plus
+   * 1 000 points along each edge of the square.
    */
   @Test
   void fast_denseGridOffNodes_withinContractAtEveryLevel() {
@@ -66,6 +67,15 @@ class BetaQuantilesTest {
       double a = Math.exp(LN_MIN + (ia + 0.5) * step);
       for (int ib = 0; ib < cells; ib++) {
         measure(a, Math.exp(LN_MIN + (ib + 0.5) * step), perLevel);
+      }
+    }
+    // The edges of the range, where the worst cells are: 1 000 log-spaced values against 0.1
+    // and 1e4 on the other axis.
+    for (int ia = 0; ia < 1000; ia++) {
+      double a = Math.exp(LN_MIN + (LN_MAX - LN_MIN) * (ia + 0.5) / 1000);
+      for (double edge : new double[] {BetaQuantiles.GRID_MIN, BetaQuantiles.GRID_MAX}) {
+        measure(a, edge, perLevel);
+        measure(edge, a, perLevel);
       }
     }
     for (int l = 0; l < LEVELS.length; l++) {
