@@ -596,7 +596,7 @@ public final class ReachabilityModel {
       return 1.0;
     }
     long silence = nowNanos - since;
-    double c = survival.survival(path, silence < 0 ? 0 : silence);
+    double c = survival.survival(path, silence < 0 ? 0 : silence, nowNanos);
     // A survival curve outside [0, 1] is a bug in the curve; clamp rather than corrupt beliefs.
     return c >= 0.0 ? Math.min(c, 1.0) : 0.0;
   }
