@@ -1,0 +1,234 @@
+package org.netbelief.model;
+
+import java.time.Duration;
+import org.netbelief.model.internal.HazardCurve;
+
+/**
+ * Keepalive intervals and lifetime probes from a {@link SurvivalModel}: a pure decision function
+ * over the model's belief, with the caller's reliability target, floor and ceiling.
+ *
+ * <p><b>Keepalive interval.</b> The longest silence g whose credible lower bound of S stays ≥ the
+ * target reliability r: P(S(g) ≥ r) ≥ confidence. Never below the floor, never above the ceiling
+ * (the floor wins when even it is not reliable enough).
+ *
+ * <p><b>Lifetime discovery.</b> RFC 5780 §4.6-style: a second, sacrificial binding goes silent for
+ * a gap g and then asks the rendezvous to send to it; the main binding keeps its safe keepalives
+ * meanwhile. {@link #nextProbeGapNanos} chooses g among silences above the current interval by
+ * the expected reduction of the keepalive rate: with p = E[S(g)], I⁺ the interval after a
+ * survival at g and I⁻ after a loss at g, the gain is {@code 1/I − (p/I⁺ + (1−p)/I⁻)}. It
+ * returns {@link #NO_PROBE} when the best gain is below {@code stopGain} of the current rate
+ * (confident: no probe pays). Report the outcome with {@link SurvivalModel#observeSurvival} or
+ * {@link SurvivalModel#observeLoss} (blame 1 when the rendezvous itself is reachable).
+ *
+ * <pre>{@code
+ * KeepalivePlanner planner = KeepalivePlanner.builder(model)
+ *     .reliability(0.99).floor(Duration.ofSeconds(5)).ceiling(Duration.ofMinutes(10)).build();
+ * long interval = planner.keepaliveIntervalNanos(natKeys, now);
+ * long gap = planner.nextProbeGapNanos(natKeys, now);  // NO_PROBE, or silence the probe binding
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. {@link #keepaliveIntervalNanos} allocates nothing; {@link
+ * #nextProbeGapNanos} allocates nothing either, but costs about 2·B interval computations.
+ */
+public final class KeepalivePlanner {
+  /** Returned by {@link #nextProbeGapNanos} when no probe is worth making. */
+  public static final long NO_PROBE = -1L;
+
+  /**
+   * A hypothetical survival counts as this many: a NAT's timer is (nearly) sharp, so a survival
+   * at g is repeatable, and one-step lookahead with weight 1 undervalues probes far above the
+   * current interval (measured: probing stalled early with 1, see docs/model-survival.md).
+   */
+  private static final double LOOKAHEAD = 2.0;
+
+  private final SurvivalModel model;
+  private final double reliability;
+  private final double confidence;
+  private final long floorNanos;
+  private final long ceilingNanos;
+  private final double stopGain;
+  /** The interval the prior alone allows, seconds: planned even before any survival. */
+  private final double priorInterval;
+
+  private KeepalivePlanner(Builder b) {
+    this.model = b.model;
+    this.reliability = b.reliability;
+    this.confidence = b.confidence;
+    this.floorNanos = b.floorNanos;
+    this.ceilingNanos = b.ceilingNanos;
+    this.stopGain = b.stopGain;
+    HazardCurve curve = model.hazardCurve();
+    double[] alpha = new double[curve.bins()];
+    double[] beta = new double[curve.bins()];
+    double k = model.topStrength();
+    for (int j = 0; j < alpha.length; j++) {
+      alpha[j] = k * model.priorQ(j);
+      beta[j] = k * (1.0 - model.priorQ(j));
+    }
+    this.priorInterval = curve.longestSilence(alpha, beta, reliability, confidence,
+        floorNanos * 1e-9, ceilingNanos * 1e-9);
+  }
+
+  /** A builder over {@code model}: r = 0.99, confidence 0.99, floor 5 s, ceiling 10 min. */
+  public static Builder builder(SurvivalModel model) {
+    if (model == null) {
+      throw new IllegalArgumentException("model must not be null");
+    }
+    return new Builder(model);
+  }
+
+  /** Configures a {@link KeepalivePlanner}; {@link #build()} checks the combination. */
+  public static final class Builder {
+    private final SurvivalModel model;
+    private double reliability = 0.99;
+    private double confidence = 0.99;
+    private long floorNanos = 5_000_000_000L;
+    private long ceilingNanos = 600_000_000_000L;
+    private double stopGain = 0.02;
+
+    private Builder(SurvivalModel model) {
+      this.model = model;
+    }
+
+    /** The target probability that a hole survives one keepalive interval, in (0, 1). */
+    public Builder reliability(double r) {
+      SurvivalModel.checkOpenUnit("reliability", r);
+      this.reliability = r;
+      return this;
+    }
+
+    /** The probability with which S(interval) ≥ reliability must hold, in (0, 1). */
+    public Builder confidence(double c) {
+      SurvivalModel.checkOpenUnit("confidence", c);
+      this.confidence = c;
+      return this;
+    }
+
+    /** The shortest interval ever planned. */
+    public Builder floor(Duration floor) {
+      this.floorNanos = floor.toNanos();
+      return this;
+    }
+
+    /** The longest interval ever planned (and the longest probe). */
+    public Builder ceiling(Duration ceiling) {
+      this.ceilingNanos = ceiling.toNanos();
+      return this;
+    }
+
+    /**
+     * Probing stops when the best expected reduction of the keepalive rate is below this
+     * fraction of the current rate. Default 0.02.
+     *
+     * @throws IllegalArgumentException when not in (0, 1)
+     */
+    public Builder stopGain(double fraction) {
+      SurvivalModel.checkOpenUnit("probe stop gain", fraction);
+      this.stopGain = fraction;
+      return this;
+    }
+
+    /**
+     * The planner.
+     *
+     * @throws IllegalArgumentException for a floor not &gt; 0 or a floor above the ceiling
+     */
+    public KeepalivePlanner build() {
+      SurvivalModel.checkPlan(reliability, confidence, floorNanos, ceilingNanos);
+      return new KeepalivePlanner(this);
+    }
+  }
+
+  /**
+   * The keepalive interval for this NAT now: the model's longest reliable silence, but never
+   * beyond the longest silence already survived (or the prior's own interval, whichever is
+   * longer), so the main binding never explores. Allocation-free.
+   */
+  public long keepaliveIntervalNanos(long[] natKeys, long nowNanos) {
+    long planned = model.longestSilenceNanos(natKeys, reliability, confidence, floorNanos,
+        ceilingNanos, nowNanos);
+    double cap = Math.max(priorInterval, model.frontierSeconds(natKeys, nowNanos, model.scratch()));
+    return Math.min(planned, SurvivalModel.clampNanos(cap, floorNanos, ceilingNanos));
+  }
+
+  /**
+   * The silence a sacrificial probe binding should keep before the rendezvous sends to it, or
+   * {@link #NO_PROBE} when the belief is confident enough that no probe pays. Allocation-free.
+   */
+  public long nextProbeGapNanos(long[] natKeys, long nowNanos) {
+    model.checkKeys(natKeys);
+    SurvivalModel.Scratch sc = model.scratch();
+    HazardCurve curve = model.hazardCurve();
+    double floor = floorNanos * 1e-9;
+    double ceiling = ceilingNanos * 1e-9;
+    int bins = curve.bins();
+    model.load(natKeys, nowNanos, sc);
+    double frontier = Math.max(priorInterval, model.frontierSeconds(natKeys, nowNanos, sc));
+    double i0 = Math.min(frontier,
+        curve.longestSilence(sc.alpha, sc.beta, reliability, confidence, floor, ceiling));
+    if (i0 >= ceiling) {
+      return NO_PROBE;
+    }
+    double rate0 = 1.0 / i0;
+    double bestGain = 0.0;
+    double bestGap = -1.0;
+    // Candidates: every bin edge above the current interval, up to the ceiling.
+    for (int j = Math.max(1, curve.survivalEdge(i0) + 1); j <= bins; j++) {
+      double g = Math.min(curve.edge(j), ceiling);
+      if (g <= i0 * 1.001) {
+        continue;
+      }
+      double gain = rate0 - expectedRate(sc, curve, g, frontier, floor, ceiling);
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestGap = g;
+      }
+      if (g >= ceiling) {
+        break;
+      }
+    }
+    if (bestGap < 0.0 || bestGain < stopGain * rate0) {
+      return NO_PROBE;
+    }
+    return SurvivalModel.clampNanos(bestGap, floorNanos, ceilingNanos);
+  }
+
+  /** E[1/I'] after a probe at g: survival with probability E[S(g)], loss otherwise. */
+  private double expectedRate(SurvivalModel.Scratch sc, HazardCurve curve, double g,
+      double frontier, double floor, double ceiling) {
+    int bins = curve.bins();
+    double p = curve.meanSurvival(sc.alpha, sc.beta, g);
+    System.arraycopy(sc.alive, 0, sc.alive2, 0, bins + 1);
+    System.arraycopy(sc.dead, 0, sc.dead2, 0, bins + 1);
+    sc.alive2[curve.survivalEdge(g)] += LOOKAHEAD;
+    model.refitHypothetical(sc);
+    double up = Math.min(Math.max(frontier, g),
+        curve.longestSilence(sc.alpha2, sc.beta2, reliability, confidence, floor, ceiling));
+    System.arraycopy(sc.alive, 0, sc.alive2, 0, bins + 1);
+    sc.dead2[curve.deathEdge(g)] += 1.0;
+    model.refitHypothetical(sc);
+    double down = Math.min(frontier,
+        curve.longestSilence(sc.alpha2, sc.beta2, reliability, confidence, floor, ceiling));
+    return p / up + (1.0 - p) / down;
+  }
+
+  /** The target reliability. */
+  public double reliability() {
+    return reliability;
+  }
+
+  /** The confidence of the lower bound. */
+  public double confidence() {
+    return confidence;
+  }
+
+  /** The floor in nanoseconds. */
+  public long floorNanos() {
+    return floorNanos;
+  }
+
+  /** The ceiling in nanoseconds. */
+  public long ceilingNanos() {
+    return ceilingNanos;
+  }
+}
