@@ -91,6 +91,7 @@ public final class EvidenceTable {
   private final long halfLifeNanos;
   private final long epochNanos;
   private final double halfLivesPerNano;
+  private final double epochsPerNano;
   private final long originNanos;
   private final int maxRows;
   private final int maxSlots;
@@ -117,6 +118,7 @@ public final class EvidenceTable {
     this.halfLifeNanos = halfLifeNanos;
     this.epochNanos = halfLifeNanos * EPOCH_HALF_LIVES;
     this.halfLivesPerNano = 1.0 / halfLifeNanos;
+    this.epochsPerNano = 1.0 / epochNanos;
     this.originNanos = originNanos;
     this.maxRows = maxRows;
     this.maxSlots = slotsFor(maxRows);
@@ -682,9 +684,19 @@ public final class EvidenceTable {
     return offset;
   }
 
-  /** The epoch of an offset: one division, checked to fit the stamp's int with room to spare. */
+  /**
+   * The epoch of an offset, checked to fit the stamp's int with room to spare. A multiplication
+   * by the reciprocal instead of a 64-bit division (20–40 cycles) on the update path; the double
+   * product can be off by one epoch near a boundary, which the exact integer check corrects.
+   */
   private int epochOf(long offset) {
-    long epoch = Math.floorDiv(offset, epochNanos);
+    long epoch = (long) Math.floor(offset * epochsPerNano);
+    long rest = offset - epoch * epochNanos;
+    if (rest < 0) {
+      epoch--;
+    } else if (rest >= epochNanos) {
+      epoch++;
+    }
     if (epoch > Integer.MAX_VALUE / 2 || epoch < Integer.MIN_VALUE / 2) {
       throw tooFar(offset + originNanos);
     }
