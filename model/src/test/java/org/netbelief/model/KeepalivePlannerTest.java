@@ -58,6 +58,32 @@ class KeepalivePlannerTest {
     assertThat(p.nextProbeGapNanos(nat, 0)).isEqualTo(KeepalivePlanner.NO_PROBE);
   }
 
+  /*
+   * Allocation-free planner queries, by the JVM's per-thread allocation counter after warm-up:
+   * one 16-byte object per call would show as >= 32 kB over 2 000 calls; the bound is 4 kB.
+   */
+  @Test
+  void intervalAndProbe_afterWarmUp_allocateNothing() {
+    SurvivalModel m = SurvivalModel.builder().build();
+    KeepalivePlanner p = KeepalivePlanner.builder(m).build();
+    m.observeSurvival(nat, 100 * S, 0);
+    m.observeLoss(nat, 150 * S, 1.0, 0);
+    com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    long sink = 0;
+    for (int i = 0; i < 3000; i++) {
+      sink += p.keepaliveIntervalNanos(nat, i) + p.nextProbeGapNanos(nat, i);
+    }
+    long before = bean.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < 2000; i++) {
+      sink += p.keepaliveIntervalNanos(nat, i) + p.nextProbeGapNanos(nat, i);
+    }
+    long allocated = bean.getThreadAllocatedBytes(tid) - before;
+    assertThat(sink).isNotZero();
+    assertThat(allocated).isLessThan(4096);
+  }
+
   @Test
   void builder_badValues_throwNamingValue() {
     SurvivalModel m = SurvivalModel.builder().build();
