@@ -1,7 +1,6 @@
 package org.netbelief.model.internal;
 
 import org.apache.commons.math3.distribution.GammaDistribution;
-import org.apache.commons.math3.special.Gamma;
 
 /**
  * The math of a discrete-hazard survival curve over log-spaced silence bins, on plain arrays.
