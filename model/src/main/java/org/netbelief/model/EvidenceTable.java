@@ -95,9 +95,21 @@ public final class EvidenceTable {
   private final int maxRows;
   private final int maxSlots;
 
-  private volatile long[] slots;
-  /** Rows with a claimed key in {@link #slots}; counts inserts only, never updates. */
-  private final AtomicInteger rows = new AtomicInteger();
+  /**
+   * The current slot array with its own insert counter: a writer that inserts into an array
+   * that is being replaced counts in that array only, so the count of the new one stays exact.
+   */
+  private static final class Generation {
+    final long[] slots;
+    final AtomicInteger rows;
+
+    Generation(long[] slots, int rows) {
+      this.slots = slots;
+      this.rows = new AtomicInteger(rows);
+    }
+  }
+
+  private volatile Generation current;
   private final ReentrantLock migration = new ReentrantLock();
   private long evictedRows; // guarded by migration
 
@@ -108,7 +120,7 @@ public final class EvidenceTable {
     this.originNanos = originNanos;
     this.maxRows = maxRows;
     this.maxSlots = slotsFor(maxRows);
-    this.slots = new long[4 * Math.min(maxSlots, MIN_SLOTS)];
+    this.current = new Generation(new long[4 * Math.min(maxSlots, MIN_SLOTS)], 0);
   }
 
   /** A builder with a 10-minute half-life, room for 2^20 rows and time origin 0. */
@@ -245,7 +257,7 @@ public final class EvidenceTable {
       throw new IllegalArgumentException("discount keep fraction must lie in [0, 1], got " + keep);
     }
     for (;;) {
-      long[] t = slots;
+      long[] t = current.slots;
       int base = find(t, key);
       if (base < 0) {
         return;
@@ -263,8 +275,9 @@ public final class EvidenceTable {
 
   private void update(long key, double ws, double wf, int epoch, long nowNanos) {
     for (;;) {
-      long[] t = slots;
-      int base = findOrInsert(t, key, nowNanos);
+      Generation g = current;
+      long[] t = g.slots;
+      int base = findOrInsert(g, key, nowNanos);
       if (base < 0) {
         continue; // the table was migrated under us; retry on the new array
       }
@@ -345,7 +358,8 @@ public final class EvidenceTable {
   }
 
   /** The base index of {@code key}, inserting it if absent; -1 if the caller must retry. */
-  private int findOrInsert(long[] t, long key, long nowNanos) {
+  private int findOrInsert(Generation g, long key, long nowNanos) {
+    long[] t = g.slots;
     int n = t.length >>> 2;
     int i = home(key, n);
     for (int probes = 0; probes < n; probes++) {
@@ -355,23 +369,24 @@ public final class EvidenceTable {
         return base;
       }
       if (k == 0) {
-        return insertSlowPath(t, key, base, nowNanos);
+        return insertSlowPath(g, key, base, nowNanos);
       }
       i = i + 1 == n ? 0 : i + 1;
     }
-    migrate(t, nowNanos);
+    migrate(g, nowNanos);
     return -1;
   }
 
-  private int insertSlowPath(long[] t, long key, int base, long nowNanos) {
+  private int insertSlowPath(Generation g, long key, int base, long nowNanos) {
+    long[] t = g.slots;
     int n = t.length >>> 2;
     int limit = n < maxSlots ? (int) (3L * n / 4) : maxRows;
-    if (rows.get() >= limit) {
-      migrate(t, nowNanos);
+    if (g.rows.get() >= limit) {
+      migrate(g, nowNanos);
       return -1;
     }
     if (SLOTS.compareAndSet(t, base, 0L, key)) {
-      rows.incrementAndGet();
+      g.rows.incrementAndGet();
       return base;
     }
     // Another writer claimed this slot first; it may have claimed it for the same key.
@@ -380,12 +395,13 @@ public final class EvidenceTable {
 
   // ---------------------------------------------------------------- growth and eviction
 
-  private void migrate(long[] old, long nowNanos) {
+  private void migrate(Generation from, long nowNanos) {
     migration.lock();
     try {
-      if (slots != old) {
+      if (current != from) {
         return; // another thread migrated already
       }
+      long[] old = from.slots;
       int n = old.length >>> 2;
       long[] keys = new long[n];
       long[] stamps = new long[n];
@@ -435,8 +451,7 @@ public final class EvidenceTable {
         fresh[base + 2] = Double.doubleToRawLongBits(succ[j]);
         fresh[base + 3] = Double.doubleToRawLongBits(fail[j]);
       }
-      rows.set(count);
-      slots = fresh; // volatile publication of the fully built array
+      current = new Generation(fresh, count); // volatile publication of the built array
     } finally {
       migration.unlock();
     }
@@ -537,7 +552,7 @@ public final class EvidenceTable {
       return false;
     }
     for (;;) {
-      long[] t = slots;
+      long[] t = current.slots;
       int base = find(t, key);
       if (base < 0) {
         return false;
@@ -554,7 +569,7 @@ public final class EvidenceTable {
       if ((after & ~FROZEN) != (before & ~FROZEN)) {
         continue; // a writer changed the row while we read it
       }
-      if ((after & FROZEN) != 0 && slots != t) {
+      if ((after & FROZEN) != 0 && current.slots != t) {
         continue; // migrated: the new array may hold newer evidence
       }
       int rowEpoch = (int) (before >> 32);
@@ -584,7 +599,7 @@ public final class EvidenceTable {
     long offset = offsetOf(nowNanos);
     int epoch = epochOf(offset);
     double invW = 1.0 / weightIn(epoch, offset);
-    long[] t = slots;
+    long[] t = current.slots;
     double[] sf = new double[2];
     for (int base = 0; base < t.length; base += 4) {
       long key = (long) SLOTS.getAcquire(t, base);
@@ -675,7 +690,7 @@ public final class EvidenceTable {
 
   /** The number of rows held now (a moment's count under concurrent inserts). */
   public int size() {
-    return rows.get();
+    return current.rows.get();
   }
 
   /** Rows evicted so far to stay within {@link #maxRows()}. */
@@ -690,7 +705,7 @@ public final class EvidenceTable {
 
   /** Slots currently allocated (for memory accounting; 32 bytes each). */
   public int allocatedSlots() {
-    return slots.length >>> 2;
+    return current.slots.length >>> 2;
   }
 
   private static void checkKey(long key) {

@@ -1,0 +1,132 @@
+package org.netbelief.model.decide;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.commons.math3.special.Gamma;
+import org.netbelief.model.AttemptBelief;
+import org.netbelief.model.RttBelief;
+
+/**
+ * Decisions made from beliefs: pure functions, no state, no clock. Every result carries the
+ * beliefs it used ({@link Reason}s) so a caller can log why.
+ *
+ * <pre>{@code
+ * List<Ranked<Endpoint>> order = Decisions.rank(candidates);
+ * Pacing next = Decisions.pace(rtt.belief(keys, now), attempt, 0.99, 50_000_000L, 4_000_000_000L);
+ * GiveUp g = Decisions.giveUp(model.attempt(path, now), budgetLeft, next.delayNanos(), 0.05);
+ * if (g.relay()) { log.info("relaying: {}", g.reasons()); }
+ * }</pre>
+ *
+ * <p>These functions know nothing of the punch engine; a punch policy calls them.
+ */
+public final class Decisions {
+  private Decisions() {}
+
+  /**
+   * Ranks candidates by P(success)/expected cost, best first (ties keep the input order).
+   *
+   * @throws IllegalArgumentException for a null list or element
+   */
+  public static <T> List<Ranked<T>> rank(List<Candidate<T>> candidates) {
+    if (candidates == null) {
+      throw new IllegalArgumentException("candidates must not be null");
+    }
+    List<Ranked<T>> out = new ArrayList<>(candidates.size());
+    for (Candidate<T> c : candidates) {
+      if (c == null) {
+        throw new IllegalArgumentException("candidate must not be null");
+      }
+      double p = c.belief().mean();
+      out.add(new Ranked<>(c.endpoint(), p / c.expectedCost(), List.of(
+          new Reason("pSuccess", p),
+          new Reason("pSuccessSd", Math.sqrt(c.belief().variance())),
+          new Reason("expectedCost", c.expectedCost()))));
+    }
+    out.sort(Comparator.comparingDouble((Ranked<T> r) -> r.score()).reversed());
+    return out;
+  }
+
+  /**
+   * The delay before retry number {@code attempt} (0 for the first retry): the {@code quantile}
+   * of the RTT belief (the time by which an answer would have come with that probability),
+   * doubled per earlier retry as RFC 6298 backs off, and clamped to [{@code minNanos}, {@code
+   * maxNanos}].
+   *
+   * @throws IllegalArgumentException for a null belief, a negative attempt, a quantile outside
+   *     (0, 1), or bounds with {@code 0 < minNanos <= maxNanos} violated
+   */
+  public static Pacing pace(RttBelief rtt, int attempt, double quantile, long minNanos,
+      long maxNanos) {
+    if (rtt == null) {
+      throw new IllegalArgumentException("RTT belief must not be null");
+    }
+    if (attempt < 0) {
+      throw new IllegalArgumentException("attempt must be >= 0, got " + attempt);
+    }
+    if (!(minNanos > 0 && minNanos <= maxNanos)) {
+      throw new IllegalArgumentException(
+          "pacing bounds must satisfy 0 < min <= max, got [" + minNanos + ", " + maxNanos + "]");
+    }
+    long timer = rtt.quantileNanos(quantile);
+    double backedOff = (double) timer * Math.pow(2.0, Math.min(attempt, 62));
+    long delay = (long) Math.max(minNanos, Math.min((double) maxNanos, backedOff));
+    return new Pacing(delay, List.of(
+        new Reason("rttMedianNanos", rtt.medianNanos()),
+        new Reason("rttQuantile", quantile),
+        new Reason("rttQuantileNanos", timer),
+        new Reason("rttEvidence", rtt.evidence()),
+        new Reason("backoffDoublings", attempt)));
+  }
+
+  /**
+   * Whether punching is hopeless: the probability that at least one of the attempts that fit
+   * in {@code remainingNanos} (one per {@code retryNanos}) succeeds is below {@code threshold}.
+   *
+   * <p>Attempts are independent given P ~ Beta(α, β) (the moment-matched attempt belief), so
+   * the probability that all n fail is E[(1 − P)^n] = B(α, β + n)/B(α, β) and
+   *
+   * <pre>
+   *   P(success within budget) = 1 − Γ(α+β)·Γ(β+n) / (Γ(β)·Γ(α+β+n))
+   * </pre>
+   *
+   * which is below 1 − (1 − E[P])^n: uncertainty about P makes more tries worth less, since
+   * they fail together when P is low.
+   *
+   * @throws IllegalArgumentException for a null belief, a negative budget, a retry interval
+   *     &le; 0 or a threshold outside [0, 1]
+   */
+  public static GiveUp giveUp(AttemptBelief p, long remainingNanos, long retryNanos,
+      double threshold) {
+    if (p == null) {
+      throw new IllegalArgumentException("attempt belief must not be null");
+    }
+    if (remainingNanos < 0) {
+      throw new IllegalArgumentException("remaining budget must be >= 0, got " + remainingNanos);
+    }
+    if (retryNanos <= 0) {
+      throw new IllegalArgumentException("retry interval must be > 0, got " + retryNanos);
+    }
+    if (!(threshold >= 0.0 && threshold <= 1.0)) {
+      throw new IllegalArgumentException("threshold must lie in [0, 1], got " + threshold);
+    }
+    long n = remainingNanos / retryNanos;
+    double within = pAnyOf(p.matchedAlpha(), p.matchedBeta(), n);
+    return new GiveUp(within < threshold, within, n, List.of(
+        new Reason("pSuccess", p.mean()),
+        new Reason("pSuccessSd", Math.sqrt(p.variance())),
+        new Reason("attemptsLeft", n),
+        new Reason("pWithinBudget", within),
+        new Reason("threshold", threshold)));
+  }
+
+  /** 1 − E[(1 − P)^n] for P ~ Beta(a, b). */
+  static double pAnyOf(double a, double b, long n) {
+    if (n <= 0) {
+      return 0.0;
+    }
+    double logAllFail = Gamma.logGamma(a + b) + Gamma.logGamma(b + n)
+        - Gamma.logGamma(b) - Gamma.logGamma(a + b + n);
+    return -Math.expm1(logAllFail);
+  }
+}

@@ -1,0 +1,117 @@
+package org.netbelief.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RttModelTest {
+  static final long SECOND = 1_000_000_000L;
+
+  static double gaussian(SplittableRandom rnd) {
+    // Box–Muller; SplittableRandom has no nextGaussian on Java 17.
+    double u = 1.0 - rnd.nextDouble();
+    double v = rnd.nextDouble();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  @Test
+  void quantile99_logNormalStreams_exceededByOnePercentOfSamples() {
+    // 200 streams (fixed seeds), each log-normal with its own median in [10 ms, 300 ms] and
+    // log-sd in [0.1, 0.8]. Each stream warms up with 50 samples; the next 100 samples are each
+    // compared with the 99% timer computed before they arrive. N = 20 000 comparisons: the
+    // binomial standard error of the exceedance rate at 1% is sqrt(0.01·0.99/N) = 0.07%, so
+    // the ±0.5% band is seven standard errors (room for the correlation of samples within a
+    // stream, whose timers err together; a design effect up to 5 still leaves three se).
+    int streams = 200;
+    int warmup = 50;
+    int tested = 100;
+    long exceed = 0;
+    long total = 0;
+    SplittableRandom seeds = new SplittableRandom(42);
+    for (int s = 0; s < streams; s++) {
+      SplittableRandom rnd = seeds.split();
+      double mu = Math.log(10e6) + rnd.nextDouble() * Math.log(30);
+      double sigma = 0.1 + 0.7 * rnd.nextDouble();
+      RttModel rtt = RttModel.builder().build();
+      long[] keys = rtt.keys("*", "198.51.100.0/24", "198.51.100." + s + ":4500");
+      long now = 0;
+      for (int i = 0; i < warmup + tested; i++) {
+        now += SECOND;
+        long sample = Math.max(1, Math.round(Math.exp(mu + sigma * gaussian(rnd))));
+        if (i >= warmup) {
+          long timer = rtt.belief(keys, now).quantileNanos(0.99);
+          exceed += sample > timer ? 1 : 0;
+          total++;
+        }
+        rtt.observe(keys, sample, now);
+      }
+    }
+    double rate = exceed / (double) total;
+    System.out.printf("RTT 99%% timer: %d of %d samples exceeded it (%.3f%%)%n", exceed, total,
+        100 * rate);
+    assertThat(rate).isCloseTo(0.01, within(0.005));
+  }
+
+  @Test
+  void belief_noSamples_isThePrior() {
+    RttModel rtt = RttModel.builder().prior(Duration.ofMillis(80), 0.5, 1, 0.5).build();
+    RttBelief b = rtt.belief(rtt.keys("*", "p", "e"), SECOND);
+    assertThat(b.medianNanos()).isCloseTo(80_000_000L, within(1L));
+    assertThat(b.evidence()).isZero();
+    assertThat(b.quantileNanos(0.99)).isGreaterThan(b.medianNanos());
+  }
+
+  @Test
+  void belief_manySamplesOfOneValue_convergesToIt() {
+    RttModel rtt = RttModel.builder().build();
+    long[] keys = rtt.keys("*", "p", "e");
+    for (int i = 0; i < 500; i++) {
+      rtt.observe(keys, 20_000_000L, i * SECOND);
+    }
+    RttBelief b = rtt.belief(keys, 500 * SECOND);
+    assertThat(b.medianNanos() / 1e6).isCloseTo(20.0, within(0.1));
+    assertThat(b.quantileNanos(0.99) / 1e6).isLessThan(21.0);
+  }
+
+  @Test
+  void belief_newEndpointUnderKnownPrefix_borrowsThePrefixBelief() {
+    RttModel rtt = RttModel.builder().build();
+    for (int i = 0; i < 100; i++) {
+      rtt.observe(rtt.keys("*", "198.51.100.0/24", "e" + (i % 5)), 30_000_000L, i * SECOND);
+    }
+    RttBelief fresh = rtt.belief(rtt.keys("*", "198.51.100.0/24", "new"), 100 * SECOND);
+    assertThat(fresh.medianNanos() / 1e6).isCloseTo(30.0, within(0.5));
+    assertThat(fresh.evidence()).isZero();
+  }
+
+  @Test
+  void observe_badInput_throwsNamingValueAndLeavesTablesUnchanged() {
+    RttModel rtt = RttModel.builder().build();
+    long[] keys = rtt.keys("*", "p", "e");
+    rtt.observe(keys, 20_000_000L, SECOND);
+    RttBelief before = rtt.belief(keys, SECOND);
+    assertThatThrownBy(() -> rtt.observe(keys, 0, SECOND))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
+    assertThatThrownBy(() -> rtt.observe(keys, -5, SECOND))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-5");
+    assertThatThrownBy(() -> rtt.observe(keys, 1000, SECOND + Duration.ofDays(400).toNanos()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than");
+    assertThatThrownBy(() -> rtt.observe(keys, 1000, Long.MAX_VALUE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("" + Long.MAX_VALUE);
+    assertThatThrownBy(() -> rtt.observe(new long[2], 1000, SECOND))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2");
+    RttBelief after = rtt.belief(keys, SECOND);
+    assertThat(after.logMean()).isEqualTo(before.logMean());
+    assertThat(after.beta()).isEqualTo(before.beta());
+    assertThatThrownBy(() -> before.quantileNanos(1.0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.0");
+    assertThatThrownBy(() -> RttModel.builder().prior(Duration.ZERO, 1, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
+    assertThatThrownBy(() -> RttModel.builder().prior(Duration.ofMillis(1), -1, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+  }
+}

@@ -1,0 +1,39 @@
+package org.netbelief.punch;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * Where an engine puts its output. The driver implements it: datagrams go to the socket (or the
+ * simulated network), events to the application.
+ *
+ * <p>Buffers passed to {@link #send} and {@link #data} are the engine's own, valid only during
+ * the call: copy what you keep. Calls come from the engine's thread, from inside {@code
+ * onDatagram}, {@code onTimer}, {@code connect} or {@code send}.
+ */
+public interface EngineSink {
+    /**
+     * Send a datagram.
+     *
+     * @param datagram the bytes between position and limit
+     * @param to destination
+     */
+    void send(ByteBuffer datagram, InetSocketAddress to);
+
+    /**
+     * A control event happened (registered, introduced, established, lost, relayed, closed...).
+     *
+     * @param event the event
+     */
+    void event(PunchEvent event);
+
+    /**
+     * Application data arrived on an authenticated session.
+     *
+     * @param peerId the sender's id (32 hex characters)
+     * @param payload the payload between position and limit
+     * @param relayed true when it came through the rendezvous relay
+     * @param nowNanos time
+     */
+    default void data(String peerId, ByteBuffer payload, boolean relayed, long nowNanos) {}
+}

@@ -1,0 +1,106 @@
+package org.netbelief.punch;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Where the engine reports every packet event on a path, so a model can learn from it.
+ *
+ * <p>A path is a (peer, remote endpoint) pair named by a 64-bit {@code pathKey}. The engine calls
+ * {@link #onPathCreated} once, on the control path, with everything a model needs to derive the
+ * path's features (peer, endpoint, candidate kind); every later call is primitive-only so the hot
+ * path neither allocates nor boxes. Only authenticated packets produce calls: a forged, replayed or
+ * malformed datagram never reaches the observer.
+ *
+ * <p>Calls come from the engine's thread only. Implementations must not throw and should be
+ * quick; the default methods do nothing.
+ *
+ * <pre>{@code
+ * PathObserver counting = new PathObserver() {
+ *     long acks;
+ *     public void onAck(long pathKey, int probe, long rttNanos, long nowNanos) { acks++; }
+ * };
+ * }</pre>
+ */
+public interface PathObserver {
+    /** Probe kind: an INTRO sent while punching. */
+    int PROBE_INTRO = 0;
+    /** Probe kind: a KEEPALIVE on an established path. */
+    int PROBE_KEEPALIVE = 1;
+
+    /** An observer that ignores everything. */
+    PathObserver NONE = new PathObserver() {};
+
+    /**
+     * A path is first used.
+     *
+     * @param pathKey the key later calls use
+     * @param peerId the remote peer's id (32 hex characters)
+     * @param remote the remote endpoint
+     * @param candidateKind {@code Frame.CANDIDATE_PUBLIC}, {@code CANDIDATE_LOCAL}, or 0 for a
+     *     peer-reflexive endpoint learned from an incoming packet
+     * @param samePublicAddress true when both peers share a public IP address (same LAN likely)
+     */
+    default void onPathCreated(long pathKey, String peerId, InetSocketAddress remote, int candidateKind, boolean samePublicAddress) {}
+
+    /**
+     * A probe (INTRO or KEEPALIVE) was sent.
+     *
+     * @param pathKey the path
+     * @param probe {@link #PROBE_INTRO} or {@link #PROBE_KEEPALIVE}
+     * @param nowNanos time
+     */
+    default void onSend(long pathKey, int probe, long nowNanos) {}
+
+    /**
+     * A probe was acknowledged (an authenticated INTRO_ACK or KEEPALIVE_ACK).
+     *
+     * @param pathKey the path
+     * @param probe the probe kind
+     * @param rttNanos round-trip time of this probe
+     * @param nowNanos time
+     */
+    default void onAck(long pathKey, int probe, long rttNanos, long nowNanos) {}
+
+    /**
+     * A probe was not acknowledged in time.
+     *
+     * @param pathKey the path
+     * @param probe the probe kind
+     * @param nowNanos time
+     */
+    default void onTimeout(long pathKey, int probe, long nowNanos) {}
+
+    /**
+     * A keepalive after a silence was answered: the hole survived that silence.
+     *
+     * @param pathKey the path
+     * @param silenceNanos time since the last packet from the peer when the probe was sent
+     * @param nowNanos time
+     */
+    default void onSilencePass(long pathKey, long silenceNanos, long nowNanos) {}
+
+    /**
+     * Keepalives after a silence went unanswered until the path was presumed lost.
+     *
+     * @param pathKey the path
+     * @param silenceNanos time since the last packet from the peer when the first probe was sent
+     * @param nowNanos time
+     */
+    default void onSilenceFail(long pathKey, long silenceNanos, long nowNanos) {}
+
+    /**
+     * The rendezvous answered us (REGISTERED or a KEEPALIVE_ACK): direct evidence that our uplink
+     * works.
+     *
+     * @param rttNanos round-trip time
+     * @param nowNanos time
+     */
+    default void onRendezvousAnswer(long rttNanos, long nowNanos) {}
+
+    /**
+     * A request to the rendezvous went unanswered in time.
+     *
+     * @param nowNanos time
+     */
+    default void onRendezvousTimeout(long nowNanos) {}
+}

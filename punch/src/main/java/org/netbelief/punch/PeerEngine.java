@@ -1,0 +1,953 @@
+package org.netbelief.punch;
+
+import static org.netbelief.punch.wire.Frame.*;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.netbelief.punch.crypto.Identity;
+import org.netbelief.punch.crypto.Keys;
+import org.netbelief.punch.internal.AuthLink;
+import org.netbelief.punch.internal.LongMap;
+import org.netbelief.punch.internal.PathKeys;
+import org.netbelief.punch.wire.Candidate;
+import org.netbelief.punch.wire.DropReason;
+import org.netbelief.punch.wire.Endpoints;
+import org.netbelief.punch.wire.FrameReader;
+import org.netbelief.punch.wire.FrameWriter;
+
+/**
+ * The peer engine: registers at the rendezvous, asks it for introductions ({@link #connect}) or
+ * accepts them, punches holes to the introduced peer, keeps established paths alive, falls back to
+ * the relay when punching is hopeless, and carries application data ({@link #send}). Many sessions
+ * share one socket; sessions are found by the id in each authenticated packet, so a session
+ * follows its peer to a new endpoint (NAT rebinding) when a packet with a valid tag and the
+ * freshest counter arrives from there.
+ *
+ * <p>Sans-I/O (see {@link Engine}): it never reads a clock or touches a socket. Every packet event
+ * on a path goes to the {@link PathObserver}; every decision comes from the {@link PunchPolicy}.
+ *
+ * <pre>{@code
+ * PeerEngine peer = new PeerEngine(Identity.generate(rnd), "alice", rendezvous, List.of(localCandidate),
+ *         true, new DefaultPunchPolicy(), PathObserver.NONE, sink, rnd);
+ * peer.start(now);
+ * peer.connect("bob", now);          // later: peer.send("bob", ByteBuffer.wrap(bytes), now)
+ * }</pre>
+ *
+ * <p>Single-threaded. The receive path of an established session (decode, authenticate, observe,
+ * deliver) allocates nothing.
+ */
+public final class PeerEngine implements Engine {
+    /** Resend interval of REGISTER and REGISTER_PROOF. */
+    public static final long REGISTER_RETRY_NANOS = 500_000_000L;
+    /** Registration gives up after this long without an answer. */
+    public static final long REGISTER_TIMEOUT_NANOS = 5_000_000_000L;
+    /** Resend interval of CONNECT and ACCEPT. */
+    public static final long REQUEST_RETRY_NANOS = 500_000_000L;
+    /** CONNECT and ACCEPT give up after this long. */
+    public static final long REQUEST_TIMEOUT_NANOS = 10_000_000_000L;
+    /** Wait for a KEEPALIVE_ACK from the rendezvous. */
+    public static final long RENDEZVOUS_PROBE_TIMEOUT_NANOS = 1_000_000_000L;
+    /** Unanswered rendezvous keepalives before registering again. */
+    public static final int RENDEZVOUS_MISSES = 3;
+    private static final DropReason[] REASONS = DropReason.values();
+
+    private static final int PUNCHING = 0;
+    private static final int DIRECT = 1;
+    private static final int RELAY = 2;
+
+    private enum Reg { IDLE, HELLO, PROOF, REGISTERED, FAILED }
+
+    private final Identity identity;
+    private final byte[] edPublic;
+    private final String name;
+    private final byte[] nameBytes;
+    private final InetSocketAddress rendezvous;
+    private final List<Candidate> locals;
+    private final boolean acceptIncoming;
+    private final PunchPolicy policy;
+    private final PathObserver observer;
+    private final EngineSink sink;
+    private final SecureRandom random;
+
+    private final byte[] in = new byte[MAX_DATAGRAM];
+    private final ByteBuffer inView = ByteBuffer.wrap(in);
+    private final byte[] out = new byte[MAX_DATAGRAM];
+    private final ByteBuffer outView = ByteBuffer.wrap(out);
+    private final FrameReader r = new FrameReader();
+    private final FrameReader inner = new FrameReader();
+    private final long[] drops = new long[REASONS.length];
+
+    private Reg reg = Reg.IDLE;
+    private long regStarted;
+    private long regNextSend;
+    private long regSentAt;
+    private byte[] cookie;
+    private KeyPair eph;
+    private AuthLink link;
+    private byte[] linkKey;
+    private InetSocketAddress publicEndpoint;
+    private long linkInterval;
+    private long linkLastHeard;
+    private long linkProbeSentAt;
+    private int linkMisses;
+
+    private final LongMap<Request> connects = new LongMap<>();
+    private final LongMap<Request> accepts = new LongMap<>();
+    private final LongMap<Session> sessions = new LongMap<>();
+    private final Map<String, Session> byPeer = new HashMap<>();
+    private long nextDeadline = Long.MAX_VALUE;
+
+    private static final class Request {
+        long id;
+        String target;
+        int targetKind;
+        byte[] targetBytes;
+        long started;
+        long nextSend;
+    }
+
+    private static final class Session {
+        long id;
+        AuthLink link;
+        String peerId;
+        String peerName;
+        Candidate[] cands;
+        long[] pathKeys;
+        boolean samePublic;
+        int state;
+        boolean relayReady;
+        InetSocketAddress remote;
+        long pathKey;
+        int round;
+        long punchStart;
+        long nextRound;
+        long lastTriggered;
+        long rtt;
+        long lastRecv;
+        long keepalive;
+        long probeSentAt;
+        long probeSilence;
+        int misses;
+        long deadline;
+    }
+
+    /**
+     * Creates a peer engine; call {@link #start} to register.
+     *
+     * @param identity our Ed25519 identity
+     * @param name the name to register (may be empty); {@code [A-Za-z0-9._-]}, at most 63 bytes
+     * @param rendezvous the rendezvous endpoint
+     * @param localCandidates our interface endpoints (the socket's local addresses), may be empty
+     * @param acceptIncoming whether to accept introductions others request
+     * @param policy decisions
+     * @param observer packet events
+     * @param sink output
+     * @param random randomness for request ids and ephemeral keys
+     * @throws IllegalArgumentException on a malformed name
+     */
+    public PeerEngine(Identity identity, String name, InetSocketAddress rendezvous, List<InetSocketAddress> localCandidates,
+            boolean acceptIncoming, PunchPolicy policy, PathObserver observer, EngineSink sink, SecureRandom random) {
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.edPublic = identity.publicKey();
+        this.name = Frame_checkName(name);
+        this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        this.rendezvous = Objects.requireNonNull(rendezvous, "rendezvous");
+        List<Candidate> l = new ArrayList<>();
+        for (InetSocketAddress a : localCandidates) {
+            if (l.size() < MAX_CANDIDATES - 1) {
+                l.add(new Candidate(CANDIDATE_LOCAL, a));
+            }
+        }
+        this.locals = List.copyOf(l);
+        this.acceptIncoming = acceptIncoming;
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.observer = Objects.requireNonNull(observer, "observer");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    private static String Frame_checkName(String name) {
+        return org.netbelief.punch.wire.Frame.checkName(Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * Starts registering at the rendezvous.
+     *
+     * @param nowNanos time
+     */
+    public void start(long nowNanos) {
+        reg = Reg.HELLO;
+        regStarted = nowNanos;
+        sendRegister(nowNanos);
+    }
+
+    /** @return our peer id (32 hex characters) */
+    public String peerId() {
+        return identity.peerIdHex();
+    }
+
+    /** @return true once the rendezvous confirmed our registration */
+    public boolean registered() {
+        return reg == Reg.REGISTERED;
+    }
+
+    /** @return our public endpoint as the rendezvous saw it, null before registration */
+    public InetSocketAddress publicEndpoint() {
+        return publicEndpoint;
+    }
+
+    /**
+     * Asks the rendezvous to introduce us to a peer (sent once registered).
+     *
+     * @param peerIdOrName a 32-hex-character peer id or a registered name
+     * @param nowNanos time
+     * @throws IllegalArgumentException when the target is neither a valid id nor a valid name
+     */
+    public void connect(String peerIdOrName, long nowNanos) {
+        Request q = new Request();
+        q.id = nonZeroRandom();
+        q.target = peerIdOrName;
+        if (peerIdOrName.length() == 2 * PEER_ID_LENGTH && peerIdOrName.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            q.targetKind = TARGET_ID;
+            q.targetBytes = Keys.unhex(peerIdOrName);
+        } else {
+            if (peerIdOrName.isEmpty()) {
+                throw new IllegalArgumentException("connect target is empty");
+            }
+            q.targetKind = TARGET_NAME;
+            q.targetBytes = org.netbelief.punch.wire.Frame.checkName(peerIdOrName).getBytes(StandardCharsets.US_ASCII);
+        }
+        q.started = nowNanos;
+        q.nextSend = nowNanos;
+        connects.put(q.id, q);
+        if (reg == Reg.REGISTERED) {
+            sendConnect(q, nowNanos);
+        }
+        schedule(nowNanos);
+    }
+
+    /**
+     * Sends application data to a peer over its current path (direct, or the relay).
+     *
+     * @param peerIdOrName the peer's id or name
+     * @param payload the bytes between position and limit (not consumed)
+     * @param nowNanos time
+     * @return false when there is no usable path to that peer yet
+     * @throws IllegalArgumentException when the payload exceeds {@link
+     *     org.netbelief.punch.wire.Frame#MAX_PAYLOAD}
+     */
+    public boolean send(String peerIdOrName, ByteBuffer payload, long nowNanos) {
+        int len = payload.remaining();
+        if (len > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("payload of " + len + " bytes exceeds MAX_PAYLOAD " + MAX_PAYLOAD);
+        }
+        Session s = byPeer.get(peerIdOrName);
+        if (s == null) {
+            return false;
+        }
+        if (s.state == DIRECT) {
+            int p = s.link.begin(out, 0, T_DATA);
+            payload.get(payload.position(), out, p, len);
+            emit(s.link.seal(out, 0, p + len), s.remote);
+            return true;
+        }
+        if (s.relayReady && link != null) {
+            // The inner DATA frame is built in place inside the RELAY_DATA body: no copy.
+            int innerAt = AUTH_BODY_OFFSET + 8;
+            int p = s.link.begin(out, innerAt, T_DATA);
+            payload.get(payload.position(), out, p, len);
+            int innerLen = s.link.seal(out, innerAt, p + len);
+            link.begin(out, 0, T_RELAY_DATA);
+            putLong(out, AUTH_BODY_OFFSET, s.id);
+            emit(link.seal(out, 0, innerAt + innerLen), rendezvous);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Closes the session with a peer (tells it when the path is direct).
+     *
+     * @param peerIdOrName the peer's id or name
+     * @param nowNanos time
+     * @return false when there was no such session
+     */
+    public boolean close(String peerIdOrName, long nowNanos) {
+        Session s = byPeer.get(peerIdOrName);
+        if (s == null) {
+            return false;
+        }
+        if (s.state == DIRECT) {
+            int p = s.link.begin(out, 0, T_CLOSE);
+            p = FrameWriter.close(out, p, REASON_NORMAL);
+            emit(s.link.seal(out, 0, p), s.remote);
+        }
+        removeSession(s, nowNanos, "closed");
+        return true;
+    }
+
+    /** @return number of sessions */
+    public int sessions() {
+        return sessions.size();
+    }
+
+    // ---------------------------------------------------------------- receive
+
+    @Override
+    public void onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowNanos) {
+        int n = datagram.remaining();
+        if (n > MAX_DATAGRAM) {
+            drop(DropReason.OVERSIZED);
+            return;
+        }
+        // One copy into our own array lets every later step work on a heap array, whatever the
+        // driver's buffer kind, and gives the payload view a stable backing array.
+        datagram.get(datagram.position(), in, 0, n);
+        DropReason d = r.wrap(in, 0, n);
+        if (d != null) {
+            drop(d);
+            return;
+        }
+        try {
+            d = handle(from, nowNanos);
+        } catch (RuntimeException e) {
+            d = DropReason.INTERNAL_ERROR;
+        }
+        if (d != null) {
+            drop(d);
+        }
+    }
+
+    private DropReason handle(InetSocketAddress from, long now) {
+        int type = r.type();
+        if (!isAuthenticated(type)) {
+            if (type == T_REGISTER || type == T_REGISTER_PROOF) {
+                return DropReason.WRONG_ROLE;
+            }
+            if (!from.equals(rendezvous)) {
+                return DropReason.UNKNOWN_SOURCE;
+            }
+            return type == T_CHALLENGE ? onChallenge(now) : onRejected(now);
+        }
+        long sid = r.sessionId();
+        if (link != null && sid == link.id()) {
+            return onLinkFrame(now);
+        }
+        if (type == T_REGISTERED) {
+            return reg == Reg.PROOF ? onRegistered(now) : DropReason.UNEXPECTED;
+        }
+        Session s = sessions.get(sid);
+        if (s == null) {
+            return DropReason.UNKNOWN_SESSION;
+        }
+        return onSessionFrame(s, from, now);
+    }
+
+    private DropReason onChallenge(long now) {
+        if (reg != Reg.HELLO && reg != Reg.PROOF) {
+            return DropReason.UNEXPECTED;
+        }
+        cookie = java.util.Arrays.copyOfRange(in, r.bodyOffset(), r.bodyOffset() + COOKIE_LENGTH);
+        if (eph == null) {
+            eph = Keys.x25519(random);
+        }
+        reg = Reg.PROOF;
+        sendProof(now);
+        return null;
+    }
+
+    private DropReason onRejected(long now) {
+        if (reg != Reg.PROOF) {
+            return DropReason.UNEXPECTED;
+        }
+        reg = Reg.FAILED;
+        int reason = r.bodyByte(0);
+        sink.event(PunchEvent.simple(PunchEvent.Kind.REJECTED, now, peerId(), name, null,
+                reason == REASON_NAME_TAKEN ? "name-taken" : "rejected-" + reason));
+        return null;
+    }
+
+    private DropReason onRegistered(long now) {
+        byte[] shared = Keys.agree(eph.getPrivate(), in, r.bodyOffset());
+        if (shared == null) {
+            return DropReason.MALFORMED_BODY;
+        }
+        byte[] context = new byte[COOKIE_LENGTH + ED25519_KEY_LENGTH];
+        System.arraycopy(cookie, 0, context, 0, COOKIE_LENGTH);
+        System.arraycopy(edPublic, 0, context, COOKIE_LENGTH, ED25519_KEY_LENGTH);
+        byte[] key = Keys.derive(shared, "netbelief-punch-v1 link", context);
+        AuthLink candidate = new AuthLink(r.sessionId(), key, false);
+        DropReason d = candidate.open(r);
+        if (d != null) {
+            return d;
+        }
+        byte[] id = identity.peerId();
+        for (int i = 0; i < PEER_ID_LENGTH; i++) {
+            if (in[r.bodyOffset() + X25519_KEY_LENGTH + i] != id[i]) {
+                return DropReason.MALFORMED_BODY;
+            }
+        }
+        link = candidate;
+        linkKey = key;
+        eph = null;
+        publicEndpoint = Endpoints.read(in, r.bodyOffset() + X25519_KEY_LENGTH + PEER_ID_LENGTH);
+        long lease = r.leaseMillis() * 1_000_000L;
+        linkInterval = Math.max(1_000_000L, Math.min(lease / 3, policy.keepaliveIntervalNanos(0, now)));
+        linkLastHeard = now;
+        linkProbeSentAt = 0;
+        linkMisses = 0;
+        reg = Reg.REGISTERED;
+        observer.onRendezvousAnswer(now - regSentAt, now);
+        sink.event(PunchEvent.simple(PunchEvent.Kind.REGISTERED, now, peerId(), name, publicEndpoint, null));
+        for (Object o : connects.valuesSnapshot()) {
+            sendConnect((Request) o, now);
+        }
+        schedule(now);
+        return null;
+    }
+
+    private DropReason onLinkFrame(long now) {
+        DropReason d = link.open(r);
+        if (d != null) {
+            return d;
+        }
+        linkLastHeard = now;
+        switch (r.type()) {
+            case T_KEEPALIVE_ACK: {
+                if (linkProbeSentAt != 0) {
+                    observer.onRendezvousAnswer(now - r.firstLong(), now);
+                    linkProbeSentAt = 0;
+                    linkMisses = 0;
+                }
+                InetSocketAddress seen = Endpoints.read(in, r.bodyOffset() + 8);
+                if (!seen.equals(publicEndpoint)) {
+                    publicEndpoint = seen; // our NAT rebound; introductions use the new mapping
+                }
+                schedule(now + linkInterval);
+                return null;
+            }
+            case T_OFFER:
+                return onOffer(now);
+            case T_INTRODUCE:
+                return onIntroduce(now);
+            case T_DECLINE: {
+                Request q = connects.remove(r.firstLong());
+                if (q == null) {
+                    return DropReason.UNEXPECTED;
+                }
+                int reason = r.bodyByte(8);
+                sink.event(PunchEvent.simple(PunchEvent.Kind.DECLINED, now, null, q.target, null,
+                        reason == REASON_UNKNOWN_PEER ? "unknown-peer" : reason == REASON_REFUSED ? "refused" : "declined-" + reason));
+                return null;
+            }
+            case T_RELAY_DATA:
+                return onRelayData(now);
+            case T_REGISTERED:
+                return null; // a retransmitted answer to our proof
+            default:
+                return DropReason.WRONG_ROLE;
+        }
+    }
+
+    private DropReason onOffer(long now) {
+        long offerId = r.firstLong();
+        String requester = Keys.hex(java.util.Arrays.copyOfRange(in, r.bodyOffset() + 8, r.bodyOffset() + 8 + PEER_ID_LENGTH));
+        String requesterName = new String(in, r.nameOffset(), r.nameLength(), StandardCharsets.US_ASCII);
+        if (!acceptIncoming) {
+            int p = link.begin(out, 0, T_DECLINE);
+            p = FrameWriter.decline(out, p, offerId, REASON_REFUSED);
+            emit(link.seal(out, 0, p), rendezvous);
+            sink.event(PunchEvent.simple(PunchEvent.Kind.OFFERED, now, requester, requesterName, null, "refused"));
+            return null;
+        }
+        Request q = accepts.get(offerId);
+        if (q == null) {
+            q = new Request();
+            q.id = offerId;
+            q.target = requester;
+            q.started = now;
+            accepts.put(offerId, q);
+            sink.event(PunchEvent.simple(PunchEvent.Kind.OFFERED, now, requester, requesterName, null, null));
+        }
+        sendAccept(q, now);
+        return null;
+    }
+
+    private DropReason onIntroduce(long now) {
+        int b = r.bodyOffset();
+        long requestId = getLong(in, b);
+        long sid = getLong(in, b + 8);
+        int role = in[b + 48];
+        if (role == 0) {
+            connects.remove(requestId);
+        } else {
+            accepts.remove(requestId);
+        }
+        if (sessions.get(sid) != null) {
+            return null; // retransmission
+        }
+        byte[] sidBytes = new byte[8];
+        putLong(sidBytes, 0, sid);
+        byte[] pad = Keys.derive(linkKey, "netbelief-punch-v1 seal", sidBytes);
+        byte[] key = new byte[SESSION_KEY_LENGTH];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = (byte) (in[b + 16 + i] ^ pad[i]);
+        }
+        Session s = new Session();
+        s.id = sid;
+        s.link = new AuthLink(sid, key, role == 1);
+        s.peerId = Keys.hex(java.util.Arrays.copyOfRange(in, b + 49, b + 49 + PEER_ID_LENGTH));
+        s.peerName = new String(in, r.nameOffset(), r.nameLength(), StandardCharsets.US_ASCII);
+        int n = r.candidateCount();
+        s.cands = new Candidate[n];
+        s.pathKeys = new long[n];
+        double[] score = new double[n];
+        for (int i = 0; i < n; i++) {
+            int c = r.candidatesOffset() + i * CANDIDATE_LENGTH;
+            s.cands[i] = new Candidate(in[c], Endpoints.read(in, c + 1));
+            if (s.cands[i].kind() == CANDIDATE_PUBLIC && publicEndpoint != null
+                    && s.cands[i].endpoint().getAddress().equals(publicEndpoint.getAddress())) {
+                s.samePublic = true;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            s.pathKeys[i] = PathKeys.of(s.peerId, s.cands[i].endpoint());
+            observer.onPathCreated(s.pathKeys[i], s.peerId, s.cands[i].endpoint(), s.cands[i].kind(), s.samePublic);
+            score[i] = policy.candidateScore(s.pathKeys[i], s.cands[i].kind(), s.samePublic, now);
+        }
+        // Insertion sort by descending score (a handful of candidates, control path).
+        for (int i = 1; i < n; i++) {
+            for (int j = i; j > 0 && score[j] > score[j - 1]; j--) {
+                double t = score[j];
+                score[j] = score[j - 1];
+                score[j - 1] = t;
+                Candidate c = s.cands[j];
+                s.cands[j] = s.cands[j - 1];
+                s.cands[j - 1] = c;
+                long k = s.pathKeys[j];
+                s.pathKeys[j] = s.pathKeys[j - 1];
+                s.pathKeys[j - 1] = k;
+            }
+        }
+        sessions.put(sid, s);
+        byPeer.put(s.peerId, s);
+        if (!s.peerName.isEmpty()) {
+            byPeer.put(s.peerName, s);
+        }
+        sink.event(PunchEvent.simple(PunchEvent.Kind.INTRODUCED, now, s.peerId, s.peerName, null, null));
+        startPunching(s, now);
+        return null;
+    }
+
+    private DropReason onRelayData(long now) {
+        long sid = r.firstLong();
+        DropReason d = inner.wrap(in, r.payloadOffset(), r.payloadLength());
+        if (d != null) {
+            return d;
+        }
+        if (inner.type() != T_DATA || inner.sessionId() != sid) {
+            return DropReason.MALFORMED_BODY;
+        }
+        Session s = sessions.get(sid);
+        if (s == null) {
+            return DropReason.UNKNOWN_SESSION;
+        }
+        d = s.link.open(inner);
+        if (d != null) {
+            return d;
+        }
+        deliver(s, inner, true, now);
+        return null;
+    }
+
+    /** The per-packet path of an established session: no allocation from here on. */
+    private DropReason onSessionFrame(Session s, InetSocketAddress from, long now) {
+        DropReason d = s.link.open(r);
+        if (d != null) {
+            return d;
+        }
+        int type = r.type();
+        switch (type) {
+            case T_DATA:
+                noteDirect(s, from, now);
+                deliver(s, r, false, now);
+                return null;
+            case T_KEEPALIVE: {
+                noteDirect(s, from, now);
+                int p = s.link.begin(out, 0, T_KEEPALIVE_ACK);
+                p = FrameWriter.ack(out, p, r.firstLong(), from);
+                emit(s.link.seal(out, 0, p), from);
+                return null;
+            }
+            case T_KEEPALIVE_ACK:
+                noteDirect(s, from, now);
+                if (s.probeSentAt != 0) {
+                    long rtt = Math.max(0, now - r.firstLong());
+                    s.rtt = rtt;
+                    observer.onAck(s.pathKey, PathObserver.PROBE_KEEPALIVE, rtt, now);
+                    observer.onSilencePass(s.pathKey, s.probeSilence, now);
+                    s.probeSentAt = 0;
+                    s.misses = 0;
+                    s.deadline = now + s.keepalive;
+                }
+                return null;
+            case T_INTRO: {
+                int p = s.link.begin(out, 0, T_INTRO_ACK);
+                p = FrameWriter.ack(out, p, r.firstLong(), from);
+                emit(s.link.seal(out, 0, p), from);
+                if (s.state != DIRECT && now - s.lastTriggered > 20_000_000L) {
+                    // Triggered check (as ICE): answer the peer's hole with our own INTRO to the
+                    // endpoint its packet came from, which may be a peer-reflexive one.
+                    s.lastTriggered = now;
+                    sendIntro(s, from, pathKeyFor(s, from), MAX_CANDIDATES, now);
+                }
+                return null;
+            }
+            case T_INTRO_ACK: {
+                long pk = pathKeyFor(s, from);
+                long rtt = Math.max(0, now - r.firstLong());
+                observer.onAck(pk, PathObserver.PROBE_INTRO, rtt, now);
+                if (s.state != DIRECT) {
+                    establish(s, from, pk, rtt, now);
+                }
+                return null;
+            }
+            case T_CLOSE:
+                removeSession(s, now, "peer-closed");
+                return null;
+            default:
+                return DropReason.WRONG_ROLE;
+        }
+    }
+
+    private void deliver(Session s, FrameReader f, boolean relayed, long now) {
+        inView.limit(f.payloadOffset() + f.payloadLength()).position(f.payloadOffset());
+        sink.data(s.peerId, inView, relayed, now);
+        inView.clear();
+    }
+
+    /** An authenticated packet arrived directly: the hole is alive, and may have moved. */
+    private void noteDirect(Session s, InetSocketAddress from, long now) {
+        if (s.state != DIRECT) {
+            return;
+        }
+        s.lastRecv = now;
+        if (s.probeSentAt == 0) {
+            s.deadline = now + s.keepalive;
+        }
+        if (!from.equals(s.remote) && s.link.lastWasFreshest()) {
+            movePath(s, from, now);
+        }
+    }
+
+    private void movePath(Session s, InetSocketAddress from, long now) {
+        s.remote = from;
+        s.pathKey = pathKeyFor(s, from);
+        sink.event(new PunchEvent(PunchEvent.Kind.PATH_MOVED, now, s.peerId, s.peerName, "direct", from, s.rtt, s.round,
+                policy.successProbability(s.pathKey, now), s.keepalive, null));
+    }
+
+    private long pathKeyFor(Session s, InetSocketAddress ep) {
+        if (ep.equals(s.remote)) {
+            return s.pathKey;
+        }
+        for (int i = 0; i < s.cands.length; i++) {
+            if (s.cands[i].endpoint().equals(ep)) {
+                return s.pathKeys[i];
+            }
+        }
+        long pk = PathKeys.of(s.peerId, ep);
+        observer.onPathCreated(pk, s.peerId, ep, 0, s.samePublic);
+        return pk;
+    }
+
+    // ---------------------------------------------------------------- punching and paths
+
+    private void startPunching(Session s, long now) {
+        s.state = PUNCHING;
+        s.round = 0;
+        s.punchStart = now;
+        s.nextRound = now;
+        punchRound(s, now);
+    }
+
+    private void punchRound(Session s, long now) {
+        if (s.round > 0) {
+            for (long pk : s.pathKeys) {
+                observer.onTimeout(pk, PathObserver.PROBE_INTRO, now);
+            }
+            if (policy.giveUpAndRelay(s.peerId, s.pathKeys, s.round, now - s.punchStart, now)) {
+                goRelay(s, now);
+                return;
+            }
+        }
+        for (int i = 0; i < s.cands.length; i++) {
+            sendIntro(s, s.cands[i].endpoint(), s.pathKeys[i], i, now);
+        }
+        s.nextRound = now + policy.retryDelayNanos(s.round, now);
+        s.round++;
+        s.deadline = s.nextRound;
+        schedule(s.deadline);
+    }
+
+    private void sendIntro(Session s, InetSocketAddress to, long pathKey, int index, long now) {
+        int p = s.link.begin(out, 0, T_INTRO);
+        p = FrameWriter.intro(out, p, now, index); // the probe id is the send time: RTT = now - echo
+        emit(s.link.seal(out, 0, p), to);
+        observer.onSend(pathKey, PathObserver.PROBE_INTRO, now);
+    }
+
+    private void establish(Session s, InetSocketAddress remote, long pathKey, long rtt, long now) {
+        s.state = DIRECT;
+        s.remote = remote;
+        s.pathKey = pathKey;
+        s.rtt = rtt;
+        s.lastRecv = now;
+        s.misses = 0;
+        s.probeSentAt = 0;
+        s.keepalive = policy.keepaliveIntervalNanos(pathKey, now);
+        s.deadline = now + s.keepalive;
+        schedule(s.deadline);
+        sink.event(new PunchEvent(PunchEvent.Kind.ESTABLISHED, now, s.peerId, s.peerName, "direct", remote, rtt, s.round,
+                policy.successProbability(pathKey, now), s.keepalive, null));
+    }
+
+    private void goRelay(Session s, long now) {
+        s.state = RELAY;
+        s.relayReady = true;
+        s.deadline = Long.MAX_VALUE;
+        sink.event(new PunchEvent(PunchEvent.Kind.RELAYED, now, s.peerId, s.peerName, "relay", rendezvous, 0, s.round,
+                Double.NaN, 0, "punching-gave-up"));
+        sink.event(new PunchEvent(PunchEvent.Kind.ESTABLISHED, now, s.peerId, s.peerName, "relay", rendezvous, 0, s.round,
+                Double.NaN, 0, null));
+    }
+
+    private void sessionTimer(Session s, long now) {
+        if (s.deadline > now) {
+            return;
+        }
+        if (s.state == PUNCHING) {
+            punchRound(s, now);
+            return;
+        }
+        if (s.state != DIRECT) {
+            s.deadline = Long.MAX_VALUE;
+            return;
+        }
+        if (s.probeSentAt != 0) {
+            observer.onTimeout(s.pathKey, PathObserver.PROBE_KEEPALIVE, now);
+            if (++s.misses >= policy.missesBeforeLost(s.pathKey, now)) {
+                observer.onSilenceFail(s.pathKey, s.probeSilence, now);
+                s.probeSentAt = 0;
+                s.relayReady = true; // the relay carries data while we punch again
+                sink.event(new PunchEvent(PunchEvent.Kind.PATH_LOST, now, s.peerId, s.peerName, "direct", s.remote, s.rtt,
+                        s.round, policy.successProbability(s.pathKey, now), s.keepalive, "keepalives-unanswered"));
+                startPunching(s, now);
+                return;
+            }
+        } else {
+            s.probeSilence = now - s.lastRecv;
+        }
+        s.probeSentAt = now;
+        int p = s.link.begin(out, 0, T_KEEPALIVE);
+        p = FrameWriter.keepalive(out, p, now);
+        emit(s.link.seal(out, 0, p), s.remote);
+        observer.onSend(s.pathKey, PathObserver.PROBE_KEEPALIVE, now);
+        s.deadline = now + policy.probeTimeoutNanos(s.pathKey, s.rtt, now);
+        schedule(s.deadline);
+    }
+
+    private void removeSession(Session s, long now, String reason) {
+        sessions.remove(s.id);
+        byPeer.remove(s.peerId, s);
+        if (!s.peerName.isEmpty()) {
+            byPeer.remove(s.peerName, s);
+        }
+        sink.event(PunchEvent.simple(PunchEvent.Kind.CLOSED, now, s.peerId, s.peerName, s.remote, reason));
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    @Override
+    public void onTimer(long nowNanos) {
+        long next = Long.MAX_VALUE;
+        try {
+            next = Math.min(next, registrationTimer(nowNanos));
+            next = Math.min(next, requestTimers(connects, true, nowNanos));
+            next = Math.min(next, requestTimers(accepts, false, nowNanos));
+            for (Object o : sessions.valuesSnapshot()) {
+                Session s = (Session) o;
+                sessionTimer(s, nowNanos);
+                if (sessions.get(s.id) == s) {
+                    next = Math.min(next, s.deadline);
+                }
+            }
+        } catch (RuntimeException e) {
+            drop(DropReason.INTERNAL_ERROR);
+            next = Math.min(next, nowNanos + REQUEST_RETRY_NANOS);
+        }
+        nextDeadline = next;
+    }
+
+    private long registrationTimer(long now) {
+        switch (reg) {
+            case HELLO:
+            case PROOF:
+                if (now >= regNextSend) {
+                    if (now - regStarted >= REGISTER_TIMEOUT_NANOS) {
+                        reg = Reg.FAILED;
+                        observer.onRendezvousTimeout(now);
+                        sink.event(PunchEvent.simple(PunchEvent.Kind.REGISTRATION_FAILED, now, peerId(), name, rendezvous,
+                                "rendezvous-unreachable"));
+                        return Long.MAX_VALUE;
+                    }
+                    if (reg == Reg.HELLO) {
+                        sendRegister(now);
+                    } else {
+                        sendProof(now);
+                    }
+                }
+                return regNextSend;
+            case REGISTERED:
+                if (linkProbeSentAt != 0 && now - linkProbeSentAt >= RENDEZVOUS_PROBE_TIMEOUT_NANOS) {
+                    observer.onRendezvousTimeout(now);
+                    if (++linkMisses >= RENDEZVOUS_MISSES) {
+                        // The rendezvous forgot us or is gone: register again (same identity).
+                        link = null;
+                        linkProbeSentAt = 0;
+                        reg = Reg.HELLO;
+                        regStarted = now;
+                        sendRegister(now);
+                        return regNextSend;
+                    }
+                    sendLinkKeepalive(now);
+                } else if (linkProbeSentAt == 0 && now - linkLastHeard >= linkInterval) {
+                    sendLinkKeepalive(now);
+                }
+                return linkProbeSentAt != 0 ? linkProbeSentAt + RENDEZVOUS_PROBE_TIMEOUT_NANOS : linkLastHeard + linkInterval;
+            default:
+                return Long.MAX_VALUE;
+        }
+    }
+
+    private long requestTimers(LongMap<Request> map, boolean connect, long now) {
+        long next = Long.MAX_VALUE;
+        if (map.size() == 0) {
+            return next;
+        }
+        for (Object o : map.valuesSnapshot()) {
+            Request q = (Request) o;
+            if (now - q.started >= REQUEST_TIMEOUT_NANOS) {
+                map.remove(q.id);
+                if (connect) {
+                    sink.event(PunchEvent.simple(PunchEvent.Kind.DECLINED, now, null, q.target, null, "no-answer"));
+                }
+                continue;
+            }
+            if (reg == Reg.REGISTERED && now >= q.nextSend) {
+                if (connect) {
+                    sendConnect(q, now);
+                } else {
+                    sendAccept(q, now);
+                }
+            }
+            next = Math.min(next, reg == Reg.REGISTERED ? q.nextSend : q.started + REQUEST_TIMEOUT_NANOS);
+        }
+        return next;
+    }
+
+    @Override
+    public long nextDeadlineNanos() {
+        return nextDeadline;
+    }
+
+    private void schedule(long at) {
+        if (at < nextDeadline) {
+            nextDeadline = at;
+        }
+    }
+
+    // ---------------------------------------------------------------- sending control messages
+
+    private void sendRegister(long now) {
+        regSentAt = now;
+        regNextSend = now + REGISTER_RETRY_NANOS;
+        emit(FrameWriter.register(out, 0, edPublic, nameBytes), rendezvous);
+        schedule(regNextSend);
+    }
+
+    private void sendProof(long now) {
+        regSentAt = now;
+        regNextSend = now + REGISTER_RETRY_NANOS;
+        int sigAt = FrameWriter.registerProof(out, 0, cookie, edPublic, Keys.raw(eph.getPublic()), nameBytes);
+        byte[] sig = identity.sign(Keys.REGISTER_DOMAIN, out, HEADER_LENGTH, sigAt - HEADER_LENGTH);
+        System.arraycopy(sig, 0, out, sigAt, SIGNATURE_LENGTH);
+        emit(sigAt + SIGNATURE_LENGTH, rendezvous);
+        schedule(regNextSend);
+    }
+
+    private void sendLinkKeepalive(long now) {
+        linkProbeSentAt = now;
+        int p = link.begin(out, 0, T_KEEPALIVE);
+        p = FrameWriter.keepalive(out, p, now);
+        emit(link.seal(out, 0, p), rendezvous);
+        schedule(now + RENDEZVOUS_PROBE_TIMEOUT_NANOS);
+    }
+
+    private void sendConnect(Request q, long now) {
+        q.nextSend = now + REQUEST_RETRY_NANOS;
+        int p = link.begin(out, 0, T_CONNECT);
+        p = FrameWriter.connect(out, p, q.id, q.targetKind, q.targetBytes, locals);
+        emit(link.seal(out, 0, p), rendezvous);
+        schedule(q.nextSend);
+    }
+
+    private void sendAccept(Request q, long now) {
+        q.nextSend = now + REQUEST_RETRY_NANOS;
+        int p = link.begin(out, 0, T_ACCEPT);
+        p = FrameWriter.accept(out, p, q.id, locals);
+        emit(link.seal(out, 0, p), rendezvous);
+        schedule(q.nextSend);
+    }
+
+    // ---------------------------------------------------------------- misc
+
+    @Override
+    public long drops(DropReason reason) {
+        return drops[reason.ordinal()];
+    }
+
+    @Override
+    public long totalDrops() {
+        long s = 0;
+        for (long d : drops) {
+            s += d;
+        }
+        return s;
+    }
+
+    private void drop(DropReason d) {
+        drops[d.ordinal()]++;
+    }
+
+    private void emit(int len, InetSocketAddress to) {
+        outView.clear().limit(len);
+        sink.send(outView, to);
+    }
+
+    private long nonZeroRandom() {
+        long v;
+        do {
+            v = random.nextLong();
+        } while (v == 0);
+        return v;
+    }
+}

@@ -1,0 +1,529 @@
+package org.netbelief.punch;
+
+import static org.netbelief.punch.wire.Frame.*;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.netbelief.punch.crypto.Hmac256;
+import org.netbelief.punch.crypto.Keys;
+import org.netbelief.punch.crypto.RateLimiter;
+import org.netbelief.punch.internal.AuthLink;
+import org.netbelief.punch.internal.LongMap;
+import org.netbelief.punch.wire.Candidate;
+import org.netbelief.punch.wire.DropReason;
+import org.netbelief.punch.wire.Endpoints;
+import org.netbelief.punch.wire.FrameReader;
+import org.netbelief.punch.wire.FrameWriter;
+
+/**
+ * The rendezvous ("identity system") engine: registers peers, binds names to the first key that
+ * registers them, forwards connect requests, introduces both peers when the target accepts, and
+ * relays data for sessions whose punching failed. Sans-I/O; see {@link Engine}.
+ *
+ * <p>Security rules (see {@code docs/protocol.md}):
+ *
+ * <ul>
+ *   <li>Registration is a stateless cookie exchange (as DTLS HelloVerifyRequest): REGISTER gets a
+ *       CHALLENGE carrying {@code bucket || HMAC(secret, bucket || source || key)}; only a
+ *       REGISTER_PROOF carrying a fresh cookie for its own source and a valid Ed25519 signature
+ *       creates state.
+ *   <li>No amplification: a source that has not proven its address is never answered with more
+ *       bytes than it sent (checked on every such answer, counted as {@link
+ *       DropReason#AMPLIFICATION}).
+ *   <li>Each source address has a token bucket ({@value #RATE_PER_SECOND}/s, burst {@value
+ *       #RATE_BURST}) for REGISTER, REGISTER_PROOF and CONNECT.
+ * </ul>
+ *
+ * <pre>{@code
+ * RendezvousEngine rv = new RendezvousEngine(sink, new SecureRandom());
+ * rv.onDatagram(buf, from, System.nanoTime());
+ * }</pre>
+ *
+ * <p>Single-threaded.
+ */
+public final class RendezvousEngine implements Engine {
+    /** Registration lifetime without any packet from the peer. */
+    public static final int LEASE_MILLIS = 60_000;
+    /** Cookie time bucket; a cookie is accepted in its bucket and the next. */
+    public static final long COOKIE_BUCKET_NANOS = 10_000_000_000L;
+    /** Sustained request rate per source address. */
+    public static final int RATE_PER_SECOND = 20;
+    /** Request burst per source address. */
+    public static final int RATE_BURST = 40;
+    /** How long an unanswered offer is kept. */
+    public static final long OFFER_TTL_NANOS = 30_000_000_000L;
+    private static final long SWEEP_NANOS = 1_000_000_000L;
+    private static final DropReason[] REASONS = DropReason.values();
+
+    private final EngineSink sink;
+    private final SecureRandom random;
+    private final Hmac256 cookieMac;
+    private final RateLimiter limiter = new RateLimiter(RATE_PER_SECOND, RATE_BURST, 12);
+    private final byte[] in = new byte[MAX_DATAGRAM];
+    private final byte[] out = new byte[MAX_DATAGRAM];
+    private final ByteBuffer outView = ByteBuffer.wrap(out);
+    private final byte[] cookieScratch = new byte[COOKIE_LENGTH + 64];
+    private final byte[] cookieTag = new byte[16];
+    private final FrameReader r = new FrameReader();
+    private final long[] drops = new long[REASONS.length];
+
+    private final LongMap<Registration> byLink = new LongMap<>();
+    private final Map<String, Registration> byId = new HashMap<>();
+    private final Map<String, String> names = new HashMap<>();
+    private final LongMap<Relay> relays = new LongMap<>();
+    private final LongMap<Offer> offers = new LongMap<>();
+    private final Map<String, Offer> offersByRequest = new HashMap<>();
+    private long nextSweep = Long.MIN_VALUE;
+
+    private static final class Registration {
+        String idHex;
+        byte[] id;
+        byte[] nameBytes;
+        byte[] key;
+        byte[] peerX;
+        byte[] ourX;
+        AuthLink link;
+        InetSocketAddress endpoint;
+        long lastSeen;
+    }
+
+    private static final class Relay {
+        long sid;
+        String a;
+        String b;
+    }
+
+    private static final class Offer {
+        long offerId;
+        String requester;
+        long requestId;
+        List<Candidate> requesterLocals;
+        List<Candidate> targetLocals;
+        String target;
+        long sessionId;
+        byte[] key;
+        long created;
+    }
+
+    /**
+     * Creates a rendezvous engine.
+     *
+     * @param sink output
+     * @param random randomness for cookies, ids and keys
+     */
+    public RendezvousEngine(EngineSink sink, SecureRandom random) {
+        this.sink = sink;
+        this.random = random;
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        this.cookieMac = new Hmac256(secret);
+    }
+
+    @Override
+    public void onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowNanos) {
+        int n = datagram.remaining();
+        if (n > MAX_DATAGRAM) {
+            drop(DropReason.OVERSIZED);
+            return;
+        }
+        datagram.get(datagram.position(), in, 0, n);
+        DropReason d = r.wrap(in, 0, n);
+        if (d != null) {
+            drop(d);
+            return;
+        }
+        try {
+            d = handle(n, from, nowNanos);
+        } catch (RuntimeException e) {
+            d = DropReason.INTERNAL_ERROR;
+        }
+        if (d != null) {
+            drop(d);
+        }
+    }
+
+    private DropReason handle(int n, InetSocketAddress from, long now) {
+        int type = r.type();
+        switch (type) {
+            case T_REGISTER:
+                return onRegister(n, from, now);
+            case T_REGISTER_PROOF:
+                return onProof(n, from, now);
+            case T_CHALLENGE:
+            case T_REJECTED:
+                return DropReason.WRONG_ROLE;
+            default:
+                break;
+        }
+        Registration reg = byLink.get(r.sessionId());
+        if (reg == null) {
+            return DropReason.UNKNOWN_SESSION;
+        }
+        DropReason d = reg.link.open(r);
+        if (d != null) {
+            return d;
+        }
+        reg.lastSeen = now;
+        if (!from.equals(reg.endpoint) && reg.link.lastWasFreshest()) {
+            reg.endpoint = from; // NAT rebinding: the registration follows its freshest packet
+        }
+        switch (type) {
+            case T_KEEPALIVE: {
+                int p = reg.link.begin(out, 0, T_KEEPALIVE_ACK);
+                p = FrameWriter.ack(out, p, r.firstLong(), from);
+                emit(reg.link.seal(out, 0, p), from);
+                return null;
+            }
+            case T_CONNECT:
+                return limiter.tryAcquire(from.getAddress(), now) ? onConnect(reg, now) : DropReason.RATE_LIMITED;
+            case T_ACCEPT:
+                return onAccept(reg);
+            case T_DECLINE:
+                return onDecline(reg);
+            case T_RELAY_DATA:
+                return onRelay(reg);
+            case T_CLOSE:
+                byLink.remove(reg.link.id());
+                byId.remove(reg.idHex);
+                return null;
+            default:
+                return DropReason.WRONG_ROLE;
+        }
+    }
+
+    private DropReason onRegister(int n, InetSocketAddress from, long now) {
+        if (!limiter.tryAcquire(from.getAddress(), now)) {
+            return DropReason.RATE_LIMITED;
+        }
+        makeCookie(from, in, r.bodyOffset(), Math.floorDiv(now, COOKIE_BUCKET_NANOS), cookieScratch);
+        int len = FrameWriter.challenge(out, 0, cookieScratch, 0);
+        return answerUnverified(len, n, from);
+    }
+
+    /** The amplification rule, checked on every answer to a source that has not proven itself. */
+    private DropReason answerUnverified(int len, int received, InetSocketAddress to) {
+        if (len > received) {
+            return DropReason.AMPLIFICATION;
+        }
+        emit(len, to);
+        return null;
+    }
+
+    private void makeCookie(InetSocketAddress from, byte[] key, int keyOff, long bucket, byte[] dst) {
+        putLong(dst, 0, bucket);
+        int p = 8;
+        byte[] addr = from.getAddress().getAddress();
+        System.arraycopy(addr, 0, dst, p, addr.length);
+        p += addr.length;
+        dst[p++] = (byte) (from.getPort() >>> 8);
+        dst[p++] = (byte) from.getPort();
+        System.arraycopy(key, keyOff, dst, p, ED25519_KEY_LENGTH);
+        p += ED25519_KEY_LENGTH;
+        // dst[0..8) keeps the bucket; the MAC over bucket||source||key overwrites the rest.
+        cookieMac.mac(dst, 0, p, cookieTag, 0, 16);
+        System.arraycopy(cookieTag, 0, dst, 8, 16);
+    }
+
+    private DropReason onProof(int n, InetSocketAddress from, long now) {
+        if (!limiter.tryAcquire(from.getAddress(), now)) {
+            return DropReason.RATE_LIMITED;
+        }
+        int body = r.bodyOffset();
+        int edOff = body + COOKIE_LENGTH;
+        int xOff = edOff + ED25519_KEY_LENGTH;
+        long bucket = getLong(in, body);
+        long current = Math.floorDiv(now, COOKIE_BUCKET_NANOS);
+        if (bucket != current && bucket != current - 1) {
+            return DropReason.BAD_COOKIE;
+        }
+        makeCookie(from, in, edOff, bucket, cookieScratch);
+        int diff = 0;
+        for (int i = 0; i < COOKIE_LENGTH; i++) {
+            diff |= cookieScratch[i] ^ in[body + i];
+        }
+        if (diff != 0) {
+            return DropReason.BAD_COOKIE;
+        }
+        // The source has now proven it receives at its address; the signature proves the key.
+        int sigOff = r.signatureOffset();
+        if (!Keys.verify(in, edOff, Keys.REGISTER_DOMAIN, in, body, sigOff - body, in, sigOff)) {
+            return DropReason.BAD_SIGNATURE;
+        }
+        byte[] id = Keys.peerId(in, edOff);
+        String idHex = Keys.hex(id);
+        String name = new String(in, r.nameOffset(), r.nameLength(), StandardCharsets.US_ASCII);
+        if (!name.isEmpty()) {
+            String owner = names.get(name);
+            if (owner != null && !owner.equals(idHex)) {
+                return answerUnverified(FrameWriter.rejected(out, 0, REASON_NAME_TAKEN), n, from);
+            }
+        }
+        byte[] peerX = java.util.Arrays.copyOfRange(in, xOff, xOff + X25519_KEY_LENGTH);
+        Registration old = byId.get(idHex);
+        if (old != null && java.util.Arrays.equals(old.peerX, peerX)) {
+            old.endpoint = from; // a retransmitted proof: answer with the same registration
+            old.lastSeen = now;
+            sendRegistered(old);
+            return null;
+        }
+        KeyPair eph = Keys.x25519(random);
+        byte[] shared = Keys.agree(eph.getPrivate(), in, xOff);
+        if (shared == null) {
+            return DropReason.MALFORMED_BODY;
+        }
+        byte[] context = java.util.Arrays.copyOfRange(in, body, body + COOKIE_LENGTH + ED25519_KEY_LENGTH);
+        Registration reg = new Registration();
+        reg.idHex = idHex;
+        reg.id = id;
+        reg.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        reg.key = Keys.derive(shared, "netbelief-punch-v1 link", context);
+        reg.peerX = peerX;
+        reg.ourX = Keys.raw(eph.getPublic());
+        reg.link = new AuthLink(nonZeroRandom(), reg.key, true);
+        reg.endpoint = from;
+        reg.lastSeen = now;
+        if (old != null) {
+            byLink.remove(old.link.id());
+        }
+        byId.put(idHex, reg);
+        byLink.put(reg.link.id(), reg);
+        if (!name.isEmpty()) {
+            names.putIfAbsent(name, idHex);
+        }
+        sendRegistered(reg);
+        sink.event(PunchEvent.simple(PunchEvent.Kind.REGISTERED, now, idHex, name, from, null));
+        return null;
+    }
+
+    private void sendRegistered(Registration reg) {
+        int p = reg.link.begin(out, 0, T_REGISTERED);
+        p = FrameWriter.registered(out, p, reg.ourX, reg.id, reg.endpoint, LEASE_MILLIS);
+        emit(reg.link.seal(out, 0, p), reg.endpoint);
+    }
+
+    private DropReason onConnect(Registration reg, long now) {
+        long requestId = r.firstLong();
+        String key = reg.idHex + ":" + requestId;
+        Offer offer = offersByRequest.get(key);
+        if (offer != null) {
+            Registration target = byId.get(offer.target);
+            if (target == null) {
+                return decline(reg, requestId, REASON_UNKNOWN_PEER);
+            }
+            if (offer.sessionId != 0) {
+                introduce(offer, reg, 0, target);
+            } else {
+                sendOffer(offer, target, reg);
+            }
+            return null;
+        }
+        String targetId;
+        if (r.bodyByte(8) == TARGET_NAME) {
+            targetId = names.get(new String(in, r.nameOffset(), r.nameLength(), StandardCharsets.US_ASCII));
+        } else {
+            targetId = Keys.hex(java.util.Arrays.copyOfRange(in, r.nameOffset(), r.nameOffset() + PEER_ID_LENGTH));
+        }
+        Registration target = targetId == null ? null : byId.get(targetId);
+        if (target == null || target == reg) {
+            return decline(reg, requestId, REASON_UNKNOWN_PEER);
+        }
+        offer = new Offer();
+        offer.offerId = nonZeroRandom();
+        offer.requester = reg.idHex;
+        offer.requestId = requestId;
+        offer.requesterLocals = readCandidates(r);
+        offer.target = target.idHex;
+        offer.created = now;
+        offers.put(offer.offerId, offer);
+        offersByRequest.put(key, offer);
+        sendOffer(offer, target, reg);
+        return null;
+    }
+
+    private DropReason decline(Registration to, long requestId, int reason) {
+        int p = to.link.begin(out, 0, T_DECLINE);
+        p = FrameWriter.decline(out, p, requestId, reason);
+        emit(to.link.seal(out, 0, p), to.endpoint);
+        return null;
+    }
+
+    private void sendOffer(Offer offer, Registration target, Registration requester) {
+        int p = target.link.begin(out, 0, T_OFFER);
+        p = FrameWriter.offer(out, p, offer.offerId, requester.id, requester.nameBytes);
+        emit(target.link.seal(out, 0, p), target.endpoint);
+    }
+
+    private DropReason onAccept(Registration reg) {
+        Offer offer = offers.get(r.firstLong());
+        if (offer == null || !offer.target.equals(reg.idHex)) {
+            return DropReason.UNEXPECTED;
+        }
+        Registration requester = byId.get(offer.requester);
+        if (requester == null) {
+            return DropReason.UNEXPECTED;
+        }
+        if (offer.sessionId == 0) {
+            offer.targetLocals = readCandidates(r);
+            offer.sessionId = nonZeroRandom();
+            offer.key = new byte[SESSION_KEY_LENGTH];
+            random.nextBytes(offer.key);
+            Relay relay = new Relay();
+            relay.sid = offer.sessionId;
+            relay.a = offer.requester;
+            relay.b = offer.target;
+            relays.put(offer.sessionId, relay);
+        }
+        introduce(offer, requester, 0, reg);
+        introduce(offer, reg, 1, requester);
+        return null;
+    }
+
+    /** Sends INTRODUCE to {@code to} about {@code other}; role 0 initiator, 1 responder. */
+    private void introduce(Offer offer, Registration to, int role, Registration other) {
+        List<Candidate> cands = new ArrayList<>();
+        cands.add(new Candidate(CANDIDATE_PUBLIC, other.endpoint));
+        for (Candidate c : role == 0 ? offer.targetLocals : offer.requesterLocals) {
+            if (cands.size() < MAX_CANDIDATES && !c.endpoint().equals(other.endpoint)) {
+                cands.add(c);
+            }
+        }
+        byte[] sid = new byte[8];
+        putLong(sid, 0, offer.sessionId);
+        byte[] pad = Keys.derive(to.key, "netbelief-punch-v1 seal", sid);
+        byte[] sealed = new byte[SESSION_KEY_LENGTH];
+        for (int i = 0; i < sealed.length; i++) {
+            sealed[i] = (byte) (offer.key[i] ^ pad[i]);
+        }
+        long requestId = role == 0 ? offer.requestId : offer.offerId;
+        int p = to.link.begin(out, 0, T_INTRODUCE);
+        p = FrameWriter.introduce(out, p, requestId, offer.sessionId, sealed, role, other.id, other.nameBytes, cands);
+        emit(to.link.seal(out, 0, p), to.endpoint);
+    }
+
+    private DropReason onDecline(Registration reg) {
+        Offer offer = offers.get(r.firstLong());
+        if (offer == null || !offer.target.equals(reg.idHex)) {
+            return DropReason.UNEXPECTED;
+        }
+        offers.remove(offer.offerId);
+        offersByRequest.remove(offer.requester + ":" + offer.requestId);
+        Registration requester = byId.get(offer.requester);
+        if (requester != null) {
+            decline(requester, offer.requestId, r.bodyByte(8));
+        }
+        return null;
+    }
+
+    /** Relay hot path: lookups by primitive id and cached strings, one copy, no allocation. */
+    private DropReason onRelay(Registration reg) {
+        long sid = r.firstLong();
+        Relay relay = relays.get(sid);
+        if (relay == null) {
+            return DropReason.UNKNOWN_SESSION;
+        }
+        String other = relay.a.equals(reg.idHex) ? relay.b : relay.b.equals(reg.idHex) ? relay.a : null;
+        if (other == null) {
+            return DropReason.UNEXPECTED;
+        }
+        Registration to = byId.get(other);
+        if (to == null) {
+            return DropReason.UNKNOWN_SESSION;
+        }
+        int p = to.link.begin(out, 0, T_RELAY_DATA);
+        p = FrameWriter.relay(out, p, sid, in, r.payloadOffset(), r.payloadLength());
+        emit(to.link.seal(out, 0, p), to.endpoint);
+        return null;
+    }
+
+    private static List<Candidate> readCandidates(FrameReader r) {
+        List<Candidate> list = new ArrayList<>(r.candidateCount());
+        for (int i = 0; i < r.candidateCount(); i++) {
+            int c = r.candidatesOffset() + i * CANDIDATE_LENGTH;
+            list.add(new Candidate(r.array()[c], Endpoints.read(r.array(), c + 1)));
+        }
+        return list;
+    }
+
+    @Override
+    public void onTimer(long nowNanos) {
+        if (nowNanos < nextSweep) {
+            return;
+        }
+        nextSweep = nowNanos + SWEEP_NANOS;
+        long lease = LEASE_MILLIS * 1_000_000L;
+        for (Iterator<Registration> it = byId.values().iterator(); it.hasNext();) {
+            Registration reg = it.next();
+            if (nowNanos - reg.lastSeen > lease) {
+                byLink.remove(reg.link.id());
+                it.remove();
+            }
+        }
+        for (Object o : offers.valuesSnapshot()) {
+            Offer offer = (Offer) o;
+            if (nowNanos - offer.created > OFFER_TTL_NANOS) {
+                offers.remove(offer.offerId);
+                offersByRequest.remove(offer.requester + ":" + offer.requestId);
+            }
+        }
+        for (Object o : relays.valuesSnapshot()) {
+            Relay relay = (Relay) o;
+            if (!byId.containsKey(relay.a) && !byId.containsKey(relay.b)) {
+                relays.remove(relay.sid);
+            }
+        }
+    }
+
+    @Override
+    public long nextDeadlineNanos() {
+        return nextSweep == Long.MIN_VALUE ? 0 : nextSweep;
+    }
+
+    @Override
+    public long drops(DropReason reason) {
+        return drops[reason.ordinal()];
+    }
+
+    @Override
+    public long totalDrops() {
+        long s = 0;
+        for (long d : drops) {
+            s += d;
+        }
+        return s;
+    }
+
+    /** @return number of live registrations */
+    public int registrations() {
+        return byId.size();
+    }
+
+    /** @return number of sessions the relay can carry */
+    public int relaySessions() {
+        return relays.size();
+    }
+
+    private void drop(DropReason d) {
+        drops[d.ordinal()]++;
+    }
+
+    private void emit(int len, InetSocketAddress to) {
+        outView.clear().limit(len);
+        sink.send(outView, to);
+    }
+
+    private long nonZeroRandom() {
+        long v;
+        do {
+            v = random.nextLong();
+        } while (v == 0);
+        return v;
+    }
+}

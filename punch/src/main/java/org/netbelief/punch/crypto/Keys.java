@@ -1,0 +1,191 @@
+package org.netbelief.punch.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import javax.crypto.KeyAgreement;
+
+/**
+ * Key handling for the protocol, all from the JDK (Java 15+ EdDSA and XDH).
+ *
+ * <p>Raw 32-byte public keys travel on the wire. A JDK X.509 encoding of an Ed25519 or X25519
+ * public key is a fixed 12-byte prefix (RFC 8410) followed by the raw key, so conversion is a
+ * prefix strip or prepend.
+ *
+ * <p>Derived keys: {@code derive(secret, label, context) = HMAC-SHA256(secret, label || context)},
+ * one HKDF-Expand block (RFC 5869) with the label as info; every label is distinct so keys for
+ * different purposes never coincide.
+ */
+public final class Keys {
+    private Keys() {}
+
+    private static final byte[] ED25519_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+    private static final byte[] X25519_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00};
+    /** Domain string prepended to the signed bytes of a REGISTER_PROOF. */
+    public static final byte[] REGISTER_DOMAIN = "netbelief-punch-v1 register".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The raw 32-byte form of an Ed25519 or X25519 public key.
+     *
+     * @param key the key
+     * @return 32 bytes
+     */
+    public static byte[] raw(PublicKey key) {
+        byte[] enc = key.getEncoded();
+        if (enc.length != 44) {
+            throw new IllegalArgumentException("public key " + key.getAlgorithm() + " has a " + enc.length + "-byte encoding, expected 44");
+        }
+        return Arrays.copyOfRange(enc, 12, 44);
+    }
+
+    /**
+     * Rebuilds an Ed25519 public key from its raw bytes.
+     *
+     * @param raw array holding the key
+     * @param off offset of the 32 bytes
+     * @return the key
+     * @throws GeneralSecurityException when the bytes are not a valid point encoding
+     */
+    public static PublicKey ed25519(byte[] raw, int off) throws GeneralSecurityException {
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(prefixed(ED25519_PREFIX, raw, off)));
+    }
+
+    /**
+     * Verifies an Ed25519 signature over {@code domain || m[off, off+len)}.
+     *
+     * @param key raw public key array
+     * @param keyOff key offset
+     * @param domain domain separation prefix
+     * @param m message array
+     * @param off message offset
+     * @param len message length
+     * @param sig signature array
+     * @param sigOff signature offset (64 bytes)
+     * @return true when valid; false on any malformed key or signature
+     */
+    public static boolean verify(byte[] key, int keyOff, byte[] domain, byte[] m, int off, int len, byte[] sig, int sigOff) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initVerify(ed25519(key, keyOff));
+            s.update(domain);
+            s.update(m, off, len);
+            return s.verify(sig, sigOff, 64);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A fresh ephemeral X25519 key pair.
+     *
+     * @param random randomness
+     * @return the pair
+     */
+    public static KeyPair x25519(SecureRandom random) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("X25519");
+            g.initialize(255, random);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("X25519 is part of every Java 11+ platform", e);
+        }
+    }
+
+    /**
+     * X25519 agreement with a raw peer key.
+     *
+     * @param mine our private key
+     * @param theirs raw peer key array
+     * @param off offset of the 32 bytes
+     * @return the 32-byte shared secret, or null when the peer key is invalid or low-order
+     */
+    public static byte[] agree(PrivateKey mine, byte[] theirs, int off) {
+        try {
+            PublicKey pk = KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(prefixed(X25519_PREFIX, theirs, off)));
+            KeyAgreement ka = KeyAgreement.getInstance("X25519");
+            ka.init(mine);
+            ka.doPhase(pk, true);
+            return ka.generateSecret();
+        } catch (GeneralSecurityException | IllegalArgumentException | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Derives a 32-byte key: HMAC-SHA256(secret, label || context).
+     *
+     * @param secret input key material
+     * @param label purpose, distinct per use
+     * @param context binding bytes (cookie, session id)
+     * @return 32 bytes
+     */
+    public static byte[] derive(byte[] secret, String label, byte[] context) {
+        byte[] out = new byte[Hmac256.LENGTH];
+        new Hmac256(secret).mac(label.getBytes(StandardCharsets.US_ASCII), context, out, Hmac256.LENGTH);
+        return out;
+    }
+
+    /**
+     * The first 16 bytes of SHA-256 of a raw public key: the peer id.
+     *
+     * @param rawPublicKey array holding the key
+     * @param off offset of the 32 bytes
+     * @return 16 bytes
+     */
+    public static byte[] peerId(byte[] rawPublicKey, int off) {
+        var md = Hmac256.sha256();
+        md.update(rawPublicKey, off, 32);
+        return Arrays.copyOf(md.digest(), 16);
+    }
+
+    /**
+     * Lower-case hex.
+     *
+     * @param b bytes
+     * @return hex string
+     */
+    public static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder(b.length * 2);
+        for (byte x : b) {
+            s.append(Character.forDigit((x >> 4) & 0xF, 16)).append(Character.forDigit(x & 0xF, 16));
+        }
+        return s.toString();
+    }
+
+    /**
+     * Parses lower- or upper-case hex.
+     *
+     * @param s hex text of even length
+     * @return the bytes
+     * @throws IllegalArgumentException naming the text when it is not hex
+     */
+    public static byte[] unhex(String s) {
+        if (s.length() % 2 != 0) {
+            throw new IllegalArgumentException("hex '" + s + "' has odd length");
+        }
+        byte[] b = new byte[s.length() / 2];
+        for (int i = 0; i < b.length; i++) {
+            int hi = Character.digit(s.charAt(2 * i), 16);
+            int lo = Character.digit(s.charAt(2 * i + 1), 16);
+            if (hi < 0 || lo < 0) {
+                throw new IllegalArgumentException("'" + s + "' is not hex");
+            }
+            b[i] = (byte) (hi << 4 | lo);
+        }
+        return b;
+    }
+
+    private static byte[] prefixed(byte[] prefix, byte[] raw, int off) {
+        byte[] enc = Arrays.copyOf(prefix, 44);
+        System.arraycopy(raw, off, enc, 12, 32);
+        return enc;
+    }
+}

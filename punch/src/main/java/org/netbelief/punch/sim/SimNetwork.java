@@ -1,0 +1,631 @@
+package org.netbelief.punch.sim;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.netbelief.punch.sim.internal.EventQueue;
+import org.netbelief.punch.sim.internal.NatState;
+import org.netbelief.punch.sim.internal.PacketPool;
+import org.netbelief.punch.sim.internal.PairMap;
+
+/**
+ * A deterministic discrete-event network in virtual time: hosts, NATs with RFC 4787 behaviour,
+ * links with delay, jitter, loss and outages.
+ *
+ * <h2>Topology</h2>
+ *
+ * Every node (host or NAT) sits in one <em>realm</em> with an address there, and reaches the realm
+ * over its own link (its access link: the link's {@link LinkProfile} applies in both directions,
+ * and {@link #setLinkUp} takes it down). The public Internet is the realm {@link #INTERNET}; each
+ * NAT owns one inner realm, named by the NAT's node id, so addresses behind different NATs may
+ * repeat (every home can be 192.168.1.0/24). NATs nest: a home NAT placed behind a carrier-grade
+ * NAT is a NAT in series.
+ *
+ * <h2>Forwarding</h2>
+ *
+ * A packet leaving a node crosses the node's link into its realm. If a node of that realm has the
+ * destination address, the packet crosses that node's link and arrives there (a host delivers it
+ * to the socket bound on the port; a NAT filters and translates it inward). Otherwise the packet
+ * goes to the realm's NAT, which translates it outward and sends it on from its own link — or,
+ * when the destination is the NAT's own external address, hairpins it (if enabled). In the
+ * Internet realm an unknown address is dropped. Each link crossing draws loss and adds
+ * {@code delay + U[0, jitter]}; the packet waits in the event queue only where delay accumulated
+ * before a NAT or a host must act on it, so a typical peer-to-peer packet costs one event.
+ *
+ * <h2>Determinism</h2>
+ *
+ * One seeded {@link SplittableRandom} drives loss, jitter and port choice; the event queue breaks
+ * time ties by insertion order. The same seed and the same calls give the same run, bit for bit.
+ *
+ * <h2>Cost</h2>
+ *
+ * Packets live in pooled slots, events are four primitives in a heap, NAT tables are primitive
+ * hash maps: the loop allocates nothing per packet once the pools have grown to the run's peak.
+ *
+ * <pre>{@code
+ * SimNetwork net = new SimNetwork(42);
+ * int nat = net.addNat(SimNetwork.INTERNET, Endpoints.parseAddress("198.51.100.1"),
+ *     NatBehavior.fullCone(), LinkProfile.ofMillis(20, 2, 0.0));
+ * int host = net.addHost(nat, Endpoints.parseAddress("192.168.1.2"), LinkProfile.IDEAL);
+ * SimSocket s = net.bind(host, 4000, app);
+ * net.runUntil(60_000_000_000L);
+ * }</pre>
+ *
+ * <p>Single-threaded; application callbacks run on the caller of {@link #runUntil}.
+ */
+public final class SimNetwork {
+  /** The realm of the public Internet, for {@code behind} arguments. */
+  public static final int INTERNET = -1;
+
+  private static final int KIND_HOST = 0;
+  private static final int KIND_NAT = 1;
+
+  private static final long EV_ARRIVE_UP = 0; // packet reaches a NAT from its inner realm
+  private static final long EV_ARRIVE_DOWN = 1; // packet reaches a node from its outer realm
+  private static final long EV_TIMER = 2;
+  private static final long EV_ACTION = 3;
+  private static final long EV_START = 4;
+
+  private final SplittableRandom random;
+  private final EventQueue queue = new EventQueue(1024);
+  private final PacketPool pool = new PacketPool(256);
+  private final PairMap addressIndex = new PairMap(64); // (realm, address) -> node
+  private final PairMap socketIndex = new PairMap(64); // (host, port) -> socket id
+
+  private int nodeCount;
+  private int[] kind = new int[16];
+  private int[] behind = new int[16];
+  private int[] address = new int[16];
+  private long[] delay = new long[16];
+  private long[] jitter = new long[16];
+  private double[] loss = new double[16];
+  private boolean[] up = new boolean[16];
+  private NatState[] nats = new NatState[16];
+  // Per NAT: how many nodes sit in its inner realm, and the first of them. A home realm usually
+  // holds one host, and then a lookup is one comparison instead of a hash probe.
+  private int[] realmCount = new int[16];
+  private int[] realmFirst = new int[16];
+
+  private Socket[] sockets = new Socket[16];
+  private int socketCount;
+
+  private SimAction[] actions = new SimAction[16];
+  private int[] freeActions = new int[16];
+  private int freeActionCount;
+  private int actionHighWater;
+
+  private long now;
+  private long sent;
+  private long delivered;
+  private long lost;
+  private long linkDown;
+  private long noRoute;
+  private long noMapping;
+  private long expired;
+  private long filtered;
+  private long hairpinRefused;
+  private long portsExhausted;
+  private long noSocket;
+  private long events;
+
+  /** Creates an empty network at virtual time 0 whose randomness comes from {@code seed}. */
+  public SimNetwork(long seed) {
+    this.random = new SplittableRandom(seed);
+  }
+
+  /** The current virtual time in nanoseconds. */
+  public long now() {
+    return now;
+  }
+
+  /**
+   * An independent random source split from the network's, for scenario code that must stay
+   * deterministic without disturbing the network's own draws.
+   */
+  public SplittableRandom splitRandom() {
+    return random.split();
+  }
+
+  /**
+   * Adds a NAT.
+   *
+   * @param behindNat {@link #INTERNET} or the NAT in whose inner realm this one sits (in series)
+   * @param externalAddress the NAT's address in that realm
+   * @param link the NAT's link into that realm (its uplink)
+   * @return the NAT's node id, which also names its inner realm
+   * @throws IllegalArgumentException when the address is taken in that realm or the realm is
+   *     unknown
+   */
+  public int addNat(int behindNat, int externalAddress, NatBehavior behavior, LinkProfile link) {
+    int id = addNode(KIND_NAT, behindNat, externalAddress, link);
+    nats[id] = new NatState(behavior, externalAddress, random.split());
+    return id;
+  }
+
+  /**
+   * Adds a host.
+   *
+   * @param behindNat {@link #INTERNET} or the NAT in whose inner realm the host sits
+   * @param hostAddress the host's address in that realm
+   * @param link the host's link into that realm
+   * @return the host's node id
+   */
+  public int addHost(int behindNat, int hostAddress, LinkProfile link) {
+    return addNode(KIND_HOST, behindNat, hostAddress, link);
+  }
+
+  private int addNode(int k, int realm, int addr, LinkProfile link) {
+    if (realm != INTERNET && (realm < 0 || realm >= nodeCount || kind[realm] != KIND_NAT)) {
+      throw new IllegalArgumentException("behindNat " + realm + " is not a NAT of this network");
+    }
+    if (addressIndex.get(realm, addr) != PairMap.MISSING) {
+      throw new IllegalArgumentException("address " + Endpoints.addressToString(addr)
+          + " is already taken in realm " + realm);
+    }
+    if (nodeCount == kind.length) {
+      int n = nodeCount * 2;
+      kind = Arrays.copyOf(kind, n);
+      behind = Arrays.copyOf(behind, n);
+      address = Arrays.copyOf(address, n);
+      delay = Arrays.copyOf(delay, n);
+      jitter = Arrays.copyOf(jitter, n);
+      loss = Arrays.copyOf(loss, n);
+      up = Arrays.copyOf(up, n);
+      nats = Arrays.copyOf(nats, n);
+      realmCount = Arrays.copyOf(realmCount, n);
+      realmFirst = Arrays.copyOf(realmFirst, n);
+    }
+    int id = nodeCount++;
+    kind[id] = k;
+    behind[id] = realm;
+    address[id] = addr;
+    delay[id] = link.delayNanos();
+    jitter[id] = link.jitterNanos();
+    loss[id] = link.lossProbability();
+    up[id] = true;
+    addressIndex.put(realm, addr, id);
+    if (realm != INTERNET && realmCount[realm]++ == 0) {
+      realmFirst[realm] = id;
+    }
+    return id;
+  }
+
+  /** Number of nodes (hosts and NATs). */
+  public int nodeCount() {
+    return nodeCount;
+  }
+
+  /** Whether the node is a NAT. */
+  public boolean isNat(int node) {
+    checkNode(node);
+    return kind[node] == KIND_NAT;
+  }
+
+  /** The realm the node sits in: {@link #INTERNET} or a NAT's id. */
+  public int behind(int node) {
+    checkNode(node);
+    return behind[node];
+  }
+
+  /** The node's address in its realm. */
+  public int address(int node) {
+    checkNode(node);
+    return address[node];
+  }
+
+  /** The behaviour of a NAT. */
+  public NatBehavior natBehavior(int nat) {
+    return nat(nat).behavior();
+  }
+
+  /** Changes a node's link character from now on. */
+  public void setLink(int node, LinkProfile link) {
+    checkNode(node);
+    delay[node] = link.delayNanos();
+    jitter[node] = link.jitterNanos();
+    loss[node] = link.lossProbability();
+  }
+
+  /** Takes a node's link down (every packet crossing it is dropped) or brings it back up. */
+  public void setLinkUp(int node, boolean isUp) {
+    checkNode(node);
+    up[node] = isUp;
+  }
+
+  /** Whether the node's link is up. */
+  public boolean isLinkUp(int node) {
+    checkNode(node);
+    return up[node];
+  }
+
+  /**
+   * Rebinds a NAT now: it forgets all its mappings and filter permissions (see
+   * {@link NatState#rebind}); packets to the old external ports are dropped until the inside
+   * sends again and gets a new mapping.
+   */
+  public void rebind(int nat) {
+    nat(nat).rebind();
+  }
+
+  /**
+   * Binds a UDP port on a host to an application; the application's {@code onStart} runs at the
+   * current virtual time, from the event loop.
+   *
+   * @throws IllegalArgumentException when the node is not a host or the port is taken
+   */
+  public SimSocket bind(int host, int port, SimApplication app) {
+    checkNode(host);
+    if (kind[host] != KIND_HOST) {
+      throw new IllegalArgumentException("node " + host + " is a NAT, not a host");
+    }
+    if (port < 1 || port > 0xFFFF) {
+      throw new IllegalArgumentException("port must be in 1..65535, was " + port);
+    }
+    if (socketIndex.get(host, port) != PairMap.MISSING) {
+      throw new IllegalArgumentException("port " + port + " already bound on host " + host);
+    }
+    if (app == null) {
+      throw new IllegalArgumentException("app must not be null");
+    }
+    if (socketCount == sockets.length) {
+      sockets = Arrays.copyOf(sockets, socketCount * 2);
+    }
+    int id = socketCount++;
+    Socket s = new Socket(id, host, Endpoints.of(address[host], port), app);
+    sockets[id] = s;
+    socketIndex.put(host, port, id);
+    queue.add(now, EV_START << 32 | id, 0);
+    return s;
+  }
+
+  /**
+   * Schedules an action at virtual time {@code atNanos} (not before now). Meant for scenario
+   * events (connection requests, outages, rebindings), not per packet: it holds the action object.
+   */
+  public void at(long atNanos, SimAction action) {
+    if (atNanos < now) {
+      throw new IllegalArgumentException("cannot schedule at " + atNanos + " before now " + now);
+    }
+    int slot;
+    if (freeActionCount > 0) {
+      slot = freeActions[--freeActionCount];
+    } else {
+      if (actionHighWater == actions.length) {
+        actions = Arrays.copyOf(actions, actionHighWater * 2);
+        freeActions = Arrays.copyOf(freeActions, actionHighWater * 2);
+      }
+      slot = actionHighWater++;
+    }
+    actions[slot] = action;
+    queue.add(atNanos, EV_ACTION << 32 | slot, 0);
+  }
+
+  /**
+   * Runs every event up to and including {@code untilNanos}, then sets the clock to it.
+   *
+   * @throws IllegalArgumentException when {@code untilNanos} is before now
+   */
+  public void runUntil(long untilNanos) {
+    if (untilNanos < now) {
+      throw new IllegalArgumentException("cannot run until " + untilNanos + " before now " + now);
+    }
+    while (queue.peekTime() <= untilNanos) {
+      queue.poll();
+      now = queue.polledTime();
+      events++;
+      long a = queue.polledA();
+      int target = (int) a;
+      long what = a >>> 32;
+      if (what == EV_ARRIVE_DOWN) {
+        arriveFromOutside(target, (int) queue.polledB());
+      } else if (what == EV_ARRIVE_UP) {
+        arriveFromInside(target, (int) queue.polledB());
+      } else if (what == EV_TIMER) {
+        timerEvent(sockets[target]);
+      } else if (what == EV_ACTION) {
+        SimAction action = actions[target];
+        actions[target] = null;
+        freeActions[freeActionCount++] = target;
+        action.run(now);
+      } else {
+        Socket s = sockets[target];
+        s.app.onStart(s, now);
+      }
+    }
+    now = untilNanos;
+  }
+
+  /**
+   * A timer entry of {@code s} came due. Only the entry at {@code s.queuedAt} is live (earlier
+   * re-arms left others behind, which are skipped). A deadline moved later than the entry is
+   * re-queued here, lazily: an engine that pushes its timer back on every packet then costs one
+   * heap entry per expiry, not one per packet.
+   */
+  private void timerEvent(Socket s) {
+    if (now != s.queuedAt) {
+      return;
+    }
+    s.queuedAt = Long.MAX_VALUE;
+    long d = s.deadline;
+    if (d == Long.MAX_VALUE) {
+      return;
+    }
+    if (d <= now) {
+      s.deadline = Long.MAX_VALUE;
+      s.app.onTimer(s, now);
+    } else {
+      s.queuedAt = d;
+      queue.add(d, EV_TIMER << 32 | s.id, 0);
+    }
+  }
+
+  /** Events waiting in the queue. */
+  public int pendingEvents() {
+    return queue.size();
+  }
+
+  /** A snapshot of the packet counters. */
+  public NetworkStats stats() {
+    return new NetworkStats(sent, delivered, lost, linkDown, noRoute, noMapping, expired,
+        filtered, hairpinRefused, portsExhausted, noSocket, events);
+  }
+
+  /**
+   * Ground truth: the public endpoint (as seen on the Internet) that packets from
+   * {@code socket} to {@code remote} would come from now, following live mappings through every
+   * NAT in series; -1 when some NAT on the way has no live mapping for it yet.
+   */
+  public long publicEndpoint(SimSocket socket, long remote) {
+    long ep = socket.localEndpoint();
+    int realm = behind[socket.host()];
+    while (realm != INTERNET) {
+      int port = nats[realm].externalPort(ep, remote, now);
+      if (port < 0) {
+        return -1;
+      }
+      ep = Endpoints.of(address[realm], port);
+      realm = behind[realm];
+    }
+    return ep;
+  }
+
+  /**
+   * Ground truth for the oracle: how long from now a packet from the Internet endpoint
+   * {@code remote} would still get through every NAT in front of {@code socket} if nothing
+   * refreshed the bindings; 0 when it would not get through now, {@link Long#MAX_VALUE} for a
+   * host on the Internet itself.
+   */
+  public long holeRemainingNanos(SimSocket socket, long remote) {
+    long ep = socket.localEndpoint();
+    int realm = behind[socket.host()];
+    long rem = Long.MAX_VALUE;
+    while (realm != INTERNET) {
+      NatState n = nats[realm];
+      int port = n.externalPort(ep, remote, now);
+      if (port < 0) {
+        return 0;
+      }
+      rem = Math.min(rem, n.remainingNanos(ep, remote, now));
+      ep = Endpoints.of(address[realm], port);
+      realm = behind[realm];
+    }
+    return rem;
+  }
+
+  // ---------------------------------------------------------------- forwarding (hot path)
+
+  private void send(Socket s, long to, byte[] data, int offset, int length) {
+    if (length < 0 || length > PacketPool.MAX_PAYLOAD) {
+      throw new IllegalArgumentException(
+          "datagram length must be in 0.." + PacketPool.MAX_PAYLOAD + ", was " + length);
+    }
+    if (offset < 0 || offset + length > data.length) {
+      throw new IllegalArgumentException("offset " + offset + " and length " + length
+          + " do not fit a buffer of " + data.length);
+    }
+    sent++;
+    int slot = pool.acquire(s.endpoint, to, data, offset, length);
+    leave(s.host, slot);
+  }
+
+  /** Crossing a link: false (and the packet is dropped and counted) when it does not make it. */
+  private boolean cross(int node, int slot) {
+    if (!up[node]) {
+      linkDown++;
+      pool.release(slot);
+      return false;
+    }
+    double p = loss[node];
+    if (p > 0 && random.nextDouble() < p) {
+      lost++;
+      pool.release(slot);
+      return false;
+    }
+    return true;
+  }
+
+  private long linkDelay(int node) {
+    long j = jitter[node];
+    return j == 0 ? delay[node] : delay[node] + random.nextLong(j + 1);
+  }
+
+  /** The packet in {@code slot} leaves {@code node} over the node's link into its realm. */
+  private void leave(int node, int slot) {
+    if (!cross(node, slot)) {
+      return;
+    }
+    long d = linkDelay(node);
+    int realm = behind[node];
+    int dstAddr = Endpoints.address(pool.dst(slot));
+    long found = lookup(realm, dstAddr);
+    if (found != PairMap.MISSING) {
+      int target = (int) found;
+      if (!cross(target, slot)) {
+        return;
+      }
+      d += linkDelay(target);
+      if (d == 0) {
+        arriveFromOutside(target, slot);
+      } else {
+        queue.add(now + d, EV_ARRIVE_DOWN << 32 | target, slot);
+      }
+      return;
+    }
+    if (realm == INTERNET) {
+      noRoute++;
+      pool.release(slot);
+      return;
+    }
+    if (d == 0) {
+      arriveFromInside(realm, slot);
+    } else {
+      queue.add(now + d, EV_ARRIVE_UP << 32 | realm, slot);
+    }
+  }
+
+  /** The packet reaches NAT {@code nat} from its inner realm: translate out, or hairpin. */
+  private void arriveFromInside(int nat, int slot) {
+    NatState n = nats[nat];
+    long dst = pool.dst(slot);
+    int port = n.outbound(pool.src(slot), dst, now);
+    if (port < 0) {
+      portsExhausted++;
+      pool.release(slot);
+      return;
+    }
+    pool.setSrc(slot, Endpoints.of(address[nat], port));
+    if (Endpoints.address(dst) == address[nat]) {
+      if (!n.behavior().hairpinning()) {
+        hairpinRefused++;
+        pool.release(slot);
+        return;
+      }
+      arriveFromOutside(nat, slot);
+      return;
+    }
+    leave(nat, slot);
+  }
+
+  /** The packet reaches {@code node} from its outer realm: deliver, or filter and translate in. */
+  private void arriveFromOutside(int node, int slot) {
+    if (kind[node] == KIND_HOST) {
+      deliver(node, slot);
+      return;
+    }
+    long dst = pool.dst(slot);
+    long internal = nats[node].inbound(pool.src(slot), Endpoints.port(dst), now);
+    if (internal < 0) {
+      if (internal == NatState.FILTERED) {
+        filtered++;
+      } else if (internal == NatState.EXPIRED) {
+        expired++;
+      } else {
+        noMapping++;
+      }
+      pool.release(slot);
+      return;
+    }
+    pool.setDst(slot, internal);
+    long found = lookup(node, Endpoints.address(internal));
+    if (found == PairMap.MISSING) {
+      noRoute++;
+      pool.release(slot);
+      return;
+    }
+    int target = (int) found;
+    if (!cross(target, slot)) {
+      return;
+    }
+    long d = linkDelay(target);
+    if (d == 0) {
+      arriveFromOutside(target, slot);
+    } else {
+      queue.add(now + d, EV_ARRIVE_DOWN << 32 | target, slot);
+    }
+  }
+
+  /** The node with {@code addr} in {@code realm}, or {@link PairMap#MISSING}. */
+  private long lookup(int realm, int addr) {
+    if (realm != INTERNET && realmCount[realm] == 1) {
+      int only = realmFirst[realm];
+      return address[only] == addr ? only : PairMap.MISSING;
+    }
+    return addressIndex.get(realm, addr);
+  }
+
+  private void deliver(int host, int slot) {
+    long found = socketIndex.get(host, Endpoints.port(pool.dst(slot)));
+    if (found == PairMap.MISSING) {
+      noSocket++;
+      pool.release(slot);
+      return;
+    }
+    delivered++;
+    Socket s = sockets[(int) found];
+    try {
+      s.app.onDatagram(s, pool.data(slot), 0, pool.length(slot), pool.src(slot), now);
+    } finally {
+      pool.release(slot);
+    }
+  }
+
+  private NatState nat(int node) {
+    checkNode(node);
+    if (kind[node] != KIND_NAT) {
+      throw new IllegalArgumentException("node " + node + " is not a NAT");
+    }
+    return nats[node];
+  }
+
+  private void checkNode(int node) {
+    if (node < 0 || node >= nodeCount) {
+      throw new IllegalArgumentException("no node " + node + " (have " + nodeCount + ")");
+    }
+  }
+
+  /** A bound port. */
+  private final class Socket implements SimSocket {
+    final int id;
+    final int host;
+    final long endpoint;
+    final SimApplication app;
+    long deadline = Long.MAX_VALUE;
+    long queuedAt = Long.MAX_VALUE; // time of the earliest live timer entry in the queue
+
+    Socket(int id, int host, long endpoint, SimApplication app) {
+      this.id = id;
+      this.host = host;
+      this.endpoint = endpoint;
+      this.app = app;
+    }
+
+    @Override
+    public long localEndpoint() {
+      return endpoint;
+    }
+
+    @Override
+    public int host() {
+      return host;
+    }
+
+    @Override
+    public void send(long toEndpoint, byte[] data, int offset, int length) {
+      SimNetwork.this.send(this, toEndpoint, data, offset, length);
+    }
+
+    @Override
+    public void setTimer(long deadlineNanos) {
+      long at = deadlineNanos == Long.MAX_VALUE ? deadlineNanos : Math.max(deadlineNanos, now);
+      deadline = at;
+      if (at < queuedAt) {
+        queuedAt = at;
+        queue.add(at, EV_TIMER << 32 | id, 0);
+      }
+    }
+
+    @Override
+    public long timerDeadline() {
+      return deadline;
+    }
+  }
+}

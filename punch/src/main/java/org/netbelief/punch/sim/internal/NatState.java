@@ -1,0 +1,328 @@
+package org.netbelief.punch.sim.internal;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.netbelief.punch.sim.Dependence;
+import org.netbelief.punch.sim.Endpoints;
+import org.netbelief.punch.sim.NatBehavior;
+import org.netbelief.punch.sim.PortAllocation;
+
+/**
+ * The translation state of one simulated NAT: its mappings and filter permissions, and the RFC
+ * 4787 rules that read and change them.
+ *
+ * <h2>Model</h2>
+ *
+ * <ul>
+ *   <li>A <b>mapping</b> is keyed by the internal endpoint and a <em>mapping key</em> derived from
+ *       the remote endpoint: nothing for endpoint-independent mapping, the remote address for
+ *       address-dependent, the remote endpoint for address-and-port-dependent. It holds the
+ *       external port, a unique id and an expiry time. Every outbound packet refreshes it to
+ *       {@code now + timeout}; inbound packets do only when {@code inboundRefresh} is set.
+ *   <li>A <b>permission</b> is keyed by the mapping id and a <em>filter key</em> (the remote address
+ *       for address-dependent filtering, the remote endpoint for address-and-port-dependent) and
+ *       holds its own expiry, refreshed like the mapping. Endpoint-independent filtering keeps no
+ *       permissions: a live mapping lets everything in. Keying by mapping id (never reused) means
+ *       a permission can never leak to a later mapping that happens to get the same port.
+ *   <li>An inbound packet needs a live mapping on its destination port and, unless filtering is
+ *       endpoint-independent, a live permission for its source.
+ * </ul>
+ *
+ * <p>Tables are {@link PairMap}s; expired entries are dropped lazily when met and by a sweep
+ * whenever the live count doubles, so memory follows the live bindings, not the history.
+ *
+ * <p>Not thread-safe.
+ */
+public final class NatState {
+  /** {@link #outbound} result: no external port was free. */
+  public static final int PORTS_EXHAUSTED = -1;
+  /** {@link #inbound} result: no mapping on that port. */
+  public static final long NO_MAPPING = -1;
+  /** {@link #inbound} result: the mapping exists but its binding timed out. */
+  public static final long EXPIRED = -2;
+  /** {@link #inbound} result: the mapping is live but the filter refused the source. */
+  public static final long FILTERED = -3;
+
+  private static final int LOW_PORT = 1024;
+  private static final int PORT_SPAN = 65536 - LOW_PORT;
+
+  private final NatBehavior behavior;
+  private final long timeout;
+  private final int externalAddress;
+  private final SplittableRandom random;
+
+  private final PairMap byInternal = new PairMap(8); // (internalEp, mapKey) -> entry
+  private final PairMap byPort = new PairMap(8); // (extPort, 0) -> entry
+  private final PairMap permissions = new PairMap(8); // (mappingId, filterKey) -> expiresAt
+
+  private long[] internalEp = new long[8];
+  private long[] mapKey = new long[8];
+  private long[] mappingId = new long[8];
+  private long[] expiresAt = new long[8];
+  private int[] extPort = new int[8];
+  private int[] freeEntries = new int[8];
+  private int freeCount;
+  private int entryCount; // high-water mark of entry slots
+  private int live;
+  private int sweepAt = 64;
+  private int permissionSweepAt = 64;
+  private long nextMappingId = 1;
+  private int nextPort;
+
+  /** Creates the state of a NAT with the given behaviour and external address. */
+  public NatState(NatBehavior behavior, int externalAddress, SplittableRandom random) {
+    this.behavior = behavior;
+    this.timeout = behavior.bindingTimeoutNanos();
+    this.externalAddress = externalAddress;
+    this.random = random;
+    this.nextPort = LOW_PORT + random.nextInt(PORT_SPAN);
+  }
+
+  /** The behaviour this NAT implements. */
+  public NatBehavior behavior() {
+    return behavior;
+  }
+
+  /** The NAT's address in its outer realm. */
+  public int externalAddress() {
+    return externalAddress;
+  }
+
+  /** Filter permissions held (an upper bound: expired ones not yet swept still count). */
+  public int permissionCount() {
+    return permissions.size();
+  }
+
+  /** Live mappings (an upper bound: expired ones not yet met still count). */
+  public int mappingCount() {
+    return live;
+  }
+
+  private long mappingKey(long remote) {
+    switch (behavior.mapping()) {
+      case ENDPOINT_INDEPENDENT:
+        return 0;
+      case ADDRESS_DEPENDENT:
+        return Endpoints.address(remote) & 0xFFFFFFFFL;
+      default:
+        return remote;
+    }
+  }
+
+  private long filterKey(long remote) {
+    return behavior.filtering() == Dependence.ADDRESS_DEPENDENT
+        ? Endpoints.address(remote) & 0xFFFFFFFFL
+        : remote;
+  }
+
+  /**
+   * Translates an outbound packet from {@code internal} to {@code remote}: finds or creates the
+   * mapping, refreshes it and the permission for {@code remote}.
+   *
+   * @return the external port, or {@link #PORTS_EXHAUSTED}
+   */
+  public int outbound(long internal, long remote, long now) {
+    long key = mappingKey(remote);
+    int e = entryFor(internal, key, now);
+    if (e < 0) {
+      int port = allocate(Endpoints.port(internal), now);
+      if (port < 0) {
+        return PORTS_EXHAUSTED;
+      }
+      e = newEntry(internal, key, port, now);
+    }
+    long until = now + timeout;
+    expiresAt[e] = until;
+    if (behavior.filtering() != Dependence.ENDPOINT_INDEPENDENT) {
+      permissions.put(mappingId[e], filterKey(remote), until);
+      if (permissions.size() >= permissionSweepAt) {
+        // A peer that talks to many remotes through one mapping piles up permissions; drop the
+        // expired ones whenever their number doubles (amortised O(1) per packet).
+        permissions.removeValuesAtMost(now);
+        permissionSweepAt = Math.max(64, permissions.size() * 2);
+      }
+    }
+    return extPort[e];
+  }
+
+  /**
+   * Filters and translates an inbound packet from {@code remote} to external port {@code port}.
+   *
+   * @return the internal endpoint to deliver to, or {@link #NO_MAPPING}, {@link #EXPIRED} or
+   *     {@link #FILTERED}
+   */
+  public long inbound(long remote, int port, long now) {
+    long found = byPort.get(port, 0);
+    if (found == PairMap.MISSING) {
+      return NO_MAPPING;
+    }
+    int e = (int) found;
+    if (expiresAt[e] <= now) {
+      removeEntry(e);
+      return EXPIRED;
+    }
+    if (behavior.filtering() != Dependence.ENDPOINT_INDEPENDENT) {
+      long fk = filterKey(remote);
+      long until = permissions.get(mappingId[e], fk);
+      if (until == PairMap.MISSING || until <= now) {
+        return FILTERED;
+      }
+      if (behavior.inboundRefresh()) {
+        permissions.put(mappingId[e], fk, now + timeout);
+      }
+    }
+    if (behavior.inboundRefresh()) {
+      expiresAt[e] = now + timeout;
+    }
+    return internalEp[e];
+  }
+
+  /**
+   * The true remaining lifetime of the hole that lets {@code remote} reach {@code internal}: how
+   * long from {@code now} an inbound packet from {@code remote} would still pass if nothing
+   * refreshed the binding; 0 when it would not pass now.
+   */
+  public long remainingNanos(long internal, long remote, long now) {
+    long found = byInternal.get(internal, mappingKey(remote));
+    if (found == PairMap.MISSING) {
+      return 0;
+    }
+    int e = (int) found;
+    long rem = expiresAt[e] - now;
+    if (behavior.filtering() != Dependence.ENDPOINT_INDEPENDENT) {
+      long until = permissions.get(mappingId[e], filterKey(remote));
+      rem = until == PairMap.MISSING ? 0 : Math.min(rem, until - now);
+    }
+    return Math.max(0, rem);
+  }
+
+  /**
+   * The external port of the live mapping {@code internal} would use toward {@code remote}, or
+   * -1 when there is none.
+   */
+  public int externalPort(long internal, long remote, long now) {
+    long found = byInternal.get(internal, mappingKey(remote));
+    if (found == PairMap.MISSING || expiresAt[(int) found] <= now) {
+      return -1;
+    }
+    return extPort[(int) found];
+  }
+
+  /**
+   * A rebinding: the NAT forgets every mapping and permission (a reboot, a conntrack flush). The
+   * sequential and random allocators continue from a fresh random point, so later mappings get
+   * new external ports; a port-preserving NAT gives the internal port again when it is free.
+   */
+  public void rebind() {
+    byInternal.clear();
+    byPort.clear();
+    permissions.clear();
+    freeCount = 0;
+    entryCount = 0;
+    live = 0;
+    nextPort = LOW_PORT + random.nextInt(PORT_SPAN);
+  }
+
+  private int entryFor(long internal, long key, long now) {
+    long found = byInternal.get(internal, key);
+    if (found == PairMap.MISSING) {
+      return -1;
+    }
+    int e = (int) found;
+    if (expiresAt[e] <= now) {
+      removeEntry(e);
+      return -1;
+    }
+    return e;
+  }
+
+  private int newEntry(long internal, long key, int port, long now) {
+    if (live >= sweepAt) {
+      sweepExpired(now);
+      sweepAt = Math.max(64, live * 2);
+    }
+    int e;
+    if (freeCount > 0) {
+      e = freeEntries[--freeCount];
+    } else {
+      if (entryCount == internalEp.length) {
+        growEntries();
+      }
+      e = entryCount++;
+    }
+    internalEp[e] = internal;
+    mapKey[e] = key;
+    extPort[e] = port;
+    mappingId[e] = nextMappingId++;
+    byInternal.put(internal, key, e);
+    byPort.put(port, 0, e);
+    live++;
+    return e;
+  }
+
+  private void removeEntry(int e) {
+    byInternal.remove(internalEp[e], mapKey[e]);
+    byPort.remove(extPort[e], 0);
+    expiresAt[e] = Long.MIN_VALUE;
+    if (freeCount == freeEntries.length) {
+      freeEntries = Arrays.copyOf(freeEntries, freeEntries.length * 2);
+    }
+    freeEntries[freeCount++] = e;
+    live--;
+  }
+
+  private void sweepExpired(long now) {
+    for (int e = 0; e < entryCount; e++) {
+      if (expiresAt[e] != Long.MIN_VALUE && expiresAt[e] <= now) {
+        removeEntry(e);
+      }
+    }
+    permissions.removeValuesAtMost(now);
+  }
+
+  /** True when {@code port} is held by a live mapping; reclaims it when its mapping expired. */
+  private boolean portInUse(int port, long now) {
+    long found = byPort.get(port, 0);
+    if (found == PairMap.MISSING) {
+      return false;
+    }
+    int e = (int) found;
+    if (expiresAt[e] <= now) {
+      removeEntry(e);
+      return false;
+    }
+    return true;
+  }
+
+  private int allocate(int internalPort, long now) {
+    PortAllocation p = behavior.portAllocation();
+    if (p == PortAllocation.PRESERVING && internalPort > 0 && !portInUse(internalPort, now)) {
+      return internalPort;
+    }
+    if (p == PortAllocation.RANDOM) {
+      for (int tries = 0; tries < 32; tries++) {
+        int port = LOW_PORT + random.nextInt(PORT_SPAN);
+        if (!portInUse(port, now)) {
+          return port;
+        }
+      }
+    }
+    for (int tries = 0; tries < PORT_SPAN; tries++) {
+      int port = nextPort;
+      nextPort = port == 65535 ? LOW_PORT : port + 1;
+      if (!portInUse(port, now)) {
+        return port;
+      }
+    }
+    return PORTS_EXHAUSTED;
+  }
+
+  private void growEntries() {
+    int n = internalEp.length * 2;
+    internalEp = Arrays.copyOf(internalEp, n);
+    mapKey = Arrays.copyOf(mapKey, n);
+    mappingId = Arrays.copyOf(mappingId, n);
+    expiresAt = Arrays.copyOf(expiresAt, n);
+    extPort = Arrays.copyOf(extPort, n);
+  }
+}
