@@ -96,7 +96,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver {
   private BeliefPolicy(Builder b) {
     this.reachability = b.reachability.build();
     this.rtt = b.rtt.build();
-    this.survival = SurvivalModel.builder().levelStrengths(0.5, 0.5).build();
+    this.survival = SurvivalModel.builder().levelStrengths(0.005, 0.005).build();
     this.planner = KeepalivePlanner.builder(survival).reliability(b.keepaliveReliability)
         .floor(b.keepaliveFloor).ceiling(b.keepaliveCeiling).build();
     this.localNetwork = b.localNetwork;
