@@ -37,7 +37,7 @@ public final class KeepalivePlanner {
   /**
    * A hypothetical survival counts as this many: a NAT's timer is (nearly) sharp, so a survival
    * at g is repeatable, and one-step lookahead with weight 1 undervalues probes far above the
-   * current interval (measured: probing stalled early with 1, see docs/model-survival.md).
+   * current interval (measured: probing stalled early with 1, see docs/model.md (§8)).
    */
   private static final double LOOKAHEAD = 2.0;
 

@@ -29,7 +29,7 @@ import org.netbelief.model.internal.HazardCurve;
  * below g (fractional for the bin holding g). A packet lost after g while the other reachability
  * factors are healthy (weight {@code blame}) spreads one death over the bins up to g in proportion
  * to their posterior death probability, with survival evidence for the bins before each possible
- * death bin (interval censoring, one EM step; see {@code docs/model-survival.md}).
+ * death bin (interval censoring, one EM step; see {@code docs/model.md (§8)}).
  *
  * <p><b>Doubt on change.</b> A loss the model was confident would not happen (log Bayes factor of
  * "the NAT changed, its lifetime is back to the prior" against "unchanged" above {@link

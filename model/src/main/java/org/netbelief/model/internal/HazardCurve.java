@@ -21,7 +21,7 @@ import org.apache.commons.math3.distribution.GammaDistribution;
  * (shape M²/V, rate M/V; method of moments, in the spirit of the classical Beta/Gamma
  * approximations to products of independent Beta variables). Its accuracy against Monte Carlo
  * over the independent bin Betas is measured in {@code HazardCurveTest} and {@code
- * docs/model-survival.md}.
+ * docs/model.md (§8)}.
  *
  * <p>Stateless apart from the immutable layout; thread-safe. Methods that take arrays write only
  * the arrays they are given and allocate nothing unless stated.

@@ -130,7 +130,7 @@ class HazardCurveTest {
   /*
    * Accuracy of the credible bound: the Gamma approximation of -log S against Monte Carlo over
    * the independent bin Betas (200 000 draws; the standard error of a tail fraction p is
-   * sqrt(p(1-p)/200000), 0.0002 at p = 0.01). Printed for docs/model-survival.md; asserted
+   * sqrt(p(1-p)/200000), 0.0002 at p = 0.01). Printed for docs/model.md (§8); asserted
    * that the realised tail mass below the one-sided 99% bound stays within [0.005, 0.02] (measured
    * 0.0103..0.0118) and the equal-tailed 90% band covers 85%..97% of the draws (measured
    * 0.906..0.956: conservative where the bins are U-shaped).
