@@ -64,8 +64,8 @@ public final class LifetimeProber implements Engine {
     private long gapNanos;
     private long deadline;
     private long maxRttNanos;
-    private long survived;
-    private long lost;
+    private volatile long survived; // volatile: drivers read the counts from other threads
+    private volatile long lost;
     private int lossesInRow;
 
     /**
