@@ -6,7 +6,8 @@ package org.netbelief.punch;
  *
  * <p>All methods are primitive-only and called on the engine's thread; the per-candidate ones get
  * the {@code pathKey} announced to {@link PathObserver#onPathCreated}, so a model behind both
- * interfaces can answer from its beliefs about that path. {@link DefaultPunchPolicy} answers with
+ * interfaces can answer from its beliefs about that path. Path key 0 names the link to the
+ * rendezvous (its keepalive interval is asked with key 0). {@link DefaultPunchPolicy} answers with
  * fixed values.
  */
 public interface PunchPolicy {

@@ -62,6 +62,14 @@ class HazardCurveTest {
   }
 
   @Test
+  void logGamma_matchesCommonsMath() {
+    for (double x : new double[] {1e-5, 0.003, 0.5, 1.0, 2.0, 7.9, 8.0, 33.3, 1e4}) {
+      assertThat(HazardCurve.logGamma(x)).as("lnGamma(%s)", x)
+          .isCloseTo(Gamma.logGamma(x), within(1e-11 * Math.max(1.0, Math.abs(Gamma.logGamma(x)))));
+    }
+  }
+
+  @Test
   void gammaQ_matchesCommonsMath() {
     for (double a : new double[] {1e-4, 0.003, 0.05, 0.5, 1.0, 3.7, 40.0, 500.0}) {
       for (double x : new double[] {1e-6, 1e-3, 0.01, 0.3, 1.0, 2.5, 10.0, 60.0, 700.0}) {
