@@ -38,6 +38,10 @@ public final class Exp2 {
     int i = (int) frac;
     double y = (frac - i) * (LN2 / 64.0);
     double poly = 1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0 + y * (1.0 / 24.0))));
+    if (n > -1022 && n < 1023) {
+      // 2^n built from its exponent bits: exact, and cheaper than Math.scalb's range checks.
+      return TABLE[i] * poly * Double.longBitsToDouble((long) (n + 1023) << 52);
+    }
     return Math.scalb(TABLE[i] * poly, n);
   }
 }
