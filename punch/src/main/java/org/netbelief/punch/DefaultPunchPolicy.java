@@ -36,6 +36,7 @@ public final class DefaultPunchPolicy implements PunchPolicy {
 
     private final long giveUpNanos;
     private final long keepaliveNanos;
+    private final long rendezvousKeepaliveNanos;
 
     /** The documented defaults. */
     public DefaultPunchPolicy() {
@@ -43,21 +44,38 @@ public final class DefaultPunchPolicy implements PunchPolicy {
     }
 
     /**
-     * Custom give-up time and keepalive interval.
+     * Custom give-up time and keepalive intervals.
      *
      * @param giveUpMillis punching time before relaying, &gt; 0
-     * @param keepaliveMillis keepalive interval, &gt; 0
+     * @param keepaliveMillis keepalive interval of peer paths, &gt; 0
+     * @param rendezvousKeepaliveMillis keepalive interval of the link to the rendezvous (path key
+     *     0, also used by relayed sessions), &gt; 0
      * @throws IllegalArgumentException when a value is not positive
      */
-    public DefaultPunchPolicy(long giveUpMillis, long keepaliveMillis) {
+    public DefaultPunchPolicy(long giveUpMillis, long keepaliveMillis, long rendezvousKeepaliveMillis) {
         if (giveUpMillis <= 0) {
             throw new IllegalArgumentException("giveUpMillis " + giveUpMillis + " must be > 0");
         }
         if (keepaliveMillis <= 0) {
             throw new IllegalArgumentException("keepaliveMillis " + keepaliveMillis + " must be > 0");
         }
+        if (rendezvousKeepaliveMillis <= 0) {
+            throw new IllegalArgumentException("rendezvousKeepaliveMillis " + rendezvousKeepaliveMillis + " must be > 0");
+        }
         this.giveUpNanos = giveUpMillis * 1_000_000L;
         this.keepaliveNanos = keepaliveMillis * 1_000_000L;
+        this.rendezvousKeepaliveNanos = rendezvousKeepaliveMillis * 1_000_000L;
+    }
+
+    /**
+     * Custom give-up time and keepalive interval (the rendezvous link uses the same interval).
+     *
+     * @param giveUpMillis punching time before relaying, &gt; 0
+     * @param keepaliveMillis keepalive interval, &gt; 0
+     * @throws IllegalArgumentException when a value is not positive
+     */
+    public DefaultPunchPolicy(long giveUpMillis, long keepaliveMillis) {
+        this(giveUpMillis, keepaliveMillis, keepaliveMillis);
     }
 
     @Override
@@ -81,7 +99,7 @@ public final class DefaultPunchPolicy implements PunchPolicy {
 
     @Override
     public long keepaliveIntervalNanos(long pathKey, long nowNanos) {
-        return keepaliveNanos;
+        return pathKey == 0 ? rendezvousKeepaliveNanos : keepaliveNanos;
     }
 
     @Override

@@ -157,7 +157,7 @@ public final class PeerEngine implements Engine {
             boolean acceptIncoming, PunchPolicy policy, PathObserver observer, EngineSink sink, SecureRandom random) {
         this.identity = Objects.requireNonNull(identity, "identity");
         this.edPublic = identity.publicKey();
-        this.name = Frame_checkName(name);
+        this.name = org.netbelief.punch.wire.Frame.checkName(Objects.requireNonNull(name, "name"));
         this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         this.rendezvous = Objects.requireNonNull(rendezvous, "rendezvous");
         List<Candidate> l = new ArrayList<>();
@@ -172,10 +172,6 @@ public final class PeerEngine implements Engine {
         this.observer = Objects.requireNonNull(observer, "observer");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.random = Objects.requireNonNull(random, "random");
-    }
-
-    private static String Frame_checkName(String name) {
-        return org.netbelief.punch.wire.Frame.checkName(Objects.requireNonNull(name, "name"));
     }
 
     /**
@@ -537,6 +533,10 @@ public final class PeerEngine implements Engine {
                 s.pathKeys[j - 1] = k;
             }
         }
+        Session previous = byPeer.get(s.peerId);
+        if (previous != null) {
+            sessions.remove(previous.id); // a new introduction to the same peer replaces the old session
+        }
         sessions.put(sid, s);
         byPeer.put(s.peerId, s);
         if (!s.peerName.isEmpty()) {
@@ -553,7 +553,8 @@ public final class PeerEngine implements Engine {
         if (d != null) {
             return d;
         }
-        if (inner.type() != T_DATA || inner.sessionId() != sid) {
+        int type = inner.type();
+        if ((type != T_DATA && type != T_KEEPALIVE && type != T_KEEPALIVE_ACK) || inner.sessionId() != sid) {
             return DropReason.MALFORMED_BODY;
         }
         Session s = sessions.get(sid);
@@ -564,8 +565,36 @@ public final class PeerEngine implements Engine {
         if (d != null) {
             return d;
         }
-        deliver(s, inner, true, now);
+        if (s.state == RELAY) {
+            s.lastRecv = now;
+            if (s.probeSentAt == 0) {
+                s.deadline = now + s.keepalive;
+            }
+        }
+        if (type == T_DATA) {
+            deliver(s, inner, true, now);
+        } else if (type == T_KEEPALIVE) {
+            sendRelayed(s, T_KEEPALIVE_ACK, inner.firstLong());
+        } else if (s.state == RELAY && s.probeSentAt != 0) {
+            s.probeSentAt = 0;
+            s.misses = 0;
+            s.deadline = now + s.keepalive;
+        }
         return null;
+    }
+
+    /** Sends a KEEPALIVE or KEEPALIVE_ACK through the relay, built in place like relayed DATA. */
+    private void sendRelayed(Session s, int type, long probeId) {
+        if (link == null) {
+            return;
+        }
+        int innerAt = AUTH_BODY_OFFSET + 8;
+        int p = s.link.begin(out, innerAt, type);
+        p = type == T_KEEPALIVE ? FrameWriter.keepalive(out, p, probeId) : FrameWriter.ack(out, p, probeId, rendezvous);
+        int innerLen = s.link.seal(out, innerAt, p);
+        link.begin(out, 0, T_RELAY_DATA);
+        putLong(out, AUTH_BODY_OFFSET, s.id);
+        emit(link.seal(out, 0, innerAt + innerLen), rendezvous);
     }
 
     /** The per-packet path of an established session: no allocation from here on. */
@@ -687,7 +716,7 @@ public final class PeerEngine implements Engine {
             for (long pk : s.pathKeys) {
                 observer.onTimeout(pk, PathObserver.PROBE_INTRO, now);
             }
-            if (policy.giveUpAndRelay(firstPath(s), s.round, now - s.punchStart, now)) {
+            if (policy.giveUpAndRelay(s.peerId, s.pathKeys, s.round, now - s.punchStart, now)) {
                 goRelay(s, now);
                 return;
             }
@@ -730,7 +759,12 @@ public final class PeerEngine implements Engine {
     private void goRelay(Session s, long now) {
         s.state = RELAY;
         s.relayReady = true;
-        s.deadline = Long.MAX_VALUE;
+        s.lastRecv = now;
+        s.probeSentAt = 0;
+        s.misses = 0;
+        s.keepalive = policy.keepaliveIntervalNanos(0, now);
+        s.deadline = now + s.keepalive;
+        schedule(s.deadline);
         sink.event(new PunchEvent(PunchEvent.Kind.RELAYED, now, s.peerId, s.peerName, "relay", rendezvous, 0, s.round,
                 Double.NaN, 0, "punching-gave-up"));
         sink.event(new PunchEvent(PunchEvent.Kind.ESTABLISHED, now, s.peerId, s.peerName, "relay", rendezvous, 0, s.round,
@@ -745,8 +779,8 @@ public final class PeerEngine implements Engine {
             punchRound(s, now);
             return;
         }
-        if (s.state != DIRECT) {
-            s.deadline = Long.MAX_VALUE;
+        if (s.state == RELAY) {
+            relayTimer(s, now);
             return;
         }
         if (s.probeSentAt != 0) {
@@ -769,6 +803,28 @@ public final class PeerEngine implements Engine {
         emit(s.link.seal(out, 0, p), s.remote);
         observer.onSend(s.pathKey, PathObserver.PROBE_KEEPALIVE, now);
         s.deadline = now + policy.probeTimeoutNanos(s.pathKey, s.rtt, now);
+        schedule(s.deadline);
+    }
+
+    /**
+     * Liveness of a relayed session: keepalives through the relay after a silence; the session
+     * closes when {@code missesBeforeLost} go unanswered (the other peer is gone). Relay probes
+     * are not reported to the observer: they say nothing about a direct path.
+     */
+    private void relayTimer(Session s, long now) {
+        if (s.probeSentAt != 0 && ++s.misses >= policy.missesBeforeLost(0, now)) {
+            removeSession(s, now, "peer-unreachable");
+            return;
+        }
+        if (link == null) { // registering again: try later, count nothing
+            s.probeSentAt = 0;
+            s.deadline = now + s.keepalive;
+            schedule(s.deadline);
+            return;
+        }
+        s.probeSentAt = now;
+        sendRelayed(s, T_KEEPALIVE, now);
+        s.deadline = now + Math.max(policy.probeTimeoutNanos(0, 0, now), RENDEZVOUS_PROBE_TIMEOUT_NANOS);
         schedule(s.deadline);
     }
 

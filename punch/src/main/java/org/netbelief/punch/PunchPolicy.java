@@ -6,7 +6,8 @@ package org.netbelief.punch;
  *
  * <p>All methods are primitive-only and called on the engine's thread; the per-candidate ones get
  * the {@code pathKey} announced to {@link PathObserver#onPathCreated}, so a model behind both
- * interfaces can answer from its beliefs about that path. {@link DefaultPunchPolicy} answers with
+ * interfaces can answer from its beliefs about that path. Path key 0 names the link to the
+ * rendezvous (its keepalive interval is asked with key 0). {@link DefaultPunchPolicy} answers with
  * fixed values.
  */
 public interface PunchPolicy {
@@ -39,6 +40,23 @@ public interface PunchPolicy {
      * @return true to give up and relay
      */
     boolean giveUpAndRelay(int rounds, long elapsedNanos, long nowNanos);
+
+    /**
+     * Whether to stop punching toward one peer and carry the session over the relay, knowing
+     * which paths were tried. The engine calls this overload; by default it asks {@link
+     * #giveUpAndRelay(int, long, long)}.
+     *
+     * @param peerId the peer (32 hex characters)
+     * @param pathKeys the paths being punched (the engine's array: read, do not keep or modify)
+     * @param rounds rounds sent so far
+     * @param elapsedNanos time since punching started
+     * @param nowNanos time
+     * @return true to give up and relay
+     */
+    default boolean giveUpAndRelay(String peerId, long[] pathKeys, int rounds, long elapsedNanos,
+            long nowNanos) {
+        return giveUpAndRelay(rounds, elapsedNanos, nowNanos);
+    }
 
     /**
      * The longest silence (no packet from the peer) before a keepalive is sent on a path.
@@ -93,20 +111,6 @@ public interface PunchPolicy {
      */
     default long retryDelayNanos(long pathKey, int round, long nowNanos) {
         return retryDelayNanos(round, nowNanos);
-    }
-
-    /**
-     * {@link #giveUpAndRelay(int, long, long)} for the punching of one session; {@code pathKey}
-     * is the session's best-ranked candidate path. The default ignores the path.
-     *
-     * @param pathKey the session's first-ranked path
-     * @param rounds rounds sent so far
-     * @param elapsedNanos time since punching started
-     * @param nowNanos time
-     * @return true to give up and relay
-     */
-    default boolean giveUpAndRelay(long pathKey, int rounds, long elapsedNanos, long nowNanos) {
-        return giveUpAndRelay(rounds, elapsedNanos, nowNanos);
     }
 
     /**

@@ -149,6 +149,53 @@ class EngineTest {
     }
 
     @Test
+    void connect_twoPeersAtOnce_twoSessionsOnOneSocket() {
+        setUp(true);
+        InetSocketAddress c = new InetSocketAddress("203.0.113.30", 50000);
+        PeerEngine carol = new PeerEngine(Identity.generate(rnd), "carol", RV, List.of(c), true, new DefaultPunchPolicy(),
+                PathObserver.NONE, net.host(c), rnd);
+        net.attach(c, carol);
+        carol.start(net.now);
+        net.runFor(SEC / 10);
+        a.connect("bob", net.now);
+        a.connect("carol", net.now);
+        net.runFor(SEC / 2);
+        assertThat(a.sessions()).isEqualTo(2);
+        assertThat(net.host(A).of(PunchEvent.Kind.ESTABLISHED)).extracting(PunchEvent::peerName).containsExactlyInAnyOrder("bob", "carol");
+        a.send("bob", text("to bob"), net.now);
+        a.send("carol", text("to carol"), net.now);
+        net.runFor(SEC / 100);
+        assertThat(net.host(B).data).containsExactly("to bob");
+        assertThat(net.host(c).data).containsExactly("to carol");
+    }
+
+    @Test
+    void relay_bothAlive_relayedKeepalivesKeepSessionOpen() {
+        net.drop = (f, t) -> !f.equals(RV) && !t.equals(RV);
+        establish();
+        net.runFor(60 * SEC);
+        assertThat(net.host(A).of(PunchEvent.Kind.CLOSED)).isEmpty();
+        assertThat(net.host(B).of(PunchEvent.Kind.CLOSED)).isEmpty();
+        assertThat(a.send("bob", text("after a minute"), net.now)).isTrue();
+        net.runFor(SEC / 100);
+        assertThat(net.host(B).data).containsExactly("after a minute");
+    }
+
+    @Test
+    void relay_otherPeerVanishes_sessionClosedAsPeerUnreachable() {
+        net.drop = (f, t) -> !f.equals(RV) && !t.equals(RV);
+        establish();
+        net.runFor(5 * SEC);
+        net.hosts.remove(B);
+        net.runFor(10 * SEC);
+        assertThat(net.host(A).of(PunchEvent.Kind.CLOSED)).isEmpty();
+        net.runFor(11 * SEC); // keepalive after 15 s of silence, then 3 unanswered probes of 1 s
+        assertThat(net.host(A).of(PunchEvent.Kind.CLOSED)).singleElement()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("peer-unreachable"));
+        assertThat(a.sessions()).isZero();
+    }
+
+    @Test
     void connect_unknownName_declined() {
         setUp(true);
         a.connect("nobody", net.now);
@@ -163,6 +210,36 @@ class EngineTest {
         net.runFor(SEC / 10);
         assertThat(net.host(A).of(PunchEvent.Kind.DECLINED)).singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo("refused"));
         assertThat(a.sessions()).isZero();
+    }
+
+    @Test
+    void connect_offerNeverArrives_declinedAsNoAnswerAfterRequestTimeout() {
+        setUp(true);
+        net.drop = (f, t) -> f.equals(RV) && t.equals(B);
+        a.connect("bob", net.now);
+        net.runFor(9 * SEC);
+        assertThat(net.host(A).of(PunchEvent.Kind.DECLINED)).isEmpty();
+        net.runFor(2 * SEC);
+        assertThat(net.host(A).of(PunchEvent.Kind.DECLINED)).singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo("no-answer"));
+    }
+
+    @Test
+    void rendezvous_peerSilentForALease_registrationExpires() {
+        setUp(true);
+        net.drop = (f, t) -> f.equals(B);
+        net.runFor(RendezvousEngine.LEASE_MILLIS * 1_000_000L + 2 * SEC);
+        assertThat(rv.registrations()).isEqualTo(1);
+    }
+
+    @Test
+    void register_rendezvousRestarts_peerRegistersAgainAfterMissedKeepalives() {
+        setUp(true);
+        RendezvousEngine fresh = new RendezvousEngine(net.host(RV), rnd);
+        net.attach(RV, fresh);
+        net.runFor(20 * SEC);
+        assertThat(net.host(A).of(PunchEvent.Kind.REGISTERED)).hasSize(2);
+        assertThat(fresh.registrations()).isEqualTo(2);
+        assertThat(fresh.drops(DropReason.UNKNOWN_SESSION)).isPositive();
     }
 
     @Test

@@ -111,6 +111,55 @@ class UdpLoopbackTest {
     }
 
     @Test
+    void driver_sendFailsAndEngineThrows_errorsCountedLoopKeepsRunningAndClosesCleanly() throws Exception {
+        UdpDriver d = UdpDriver.open(ANY_LOOPBACK);
+        EngineSink sink = d.sink(new Inbox());
+        java.util.concurrent.atomic.AtomicInteger timers = new java.util.concurrent.atomic.AtomicInteger();
+        Engine failing = new Engine() {
+            @Override
+            public void onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowNanos) {
+                throw new IllegalStateException("engine bug");
+            }
+
+            @Override
+            public void onTimer(long nowNanos) {
+                timers.incrementAndGet();
+                sink.send(ByteBuffer.wrap(new byte[8]), new InetSocketAddress("127.0.0.1", 0)); // EINVAL
+            }
+
+            @Override
+            public long nextDeadlineNanos() {
+                return timers.get() < 3 ? 0 : Long.MAX_VALUE;
+            }
+
+            @Override
+            public long drops(org.netbelief.punch.wire.DropReason reason) {
+                return 0;
+            }
+
+            @Override
+            public long totalDrops() {
+                return 0;
+            }
+        };
+        d.start(failing, "failing");
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+            probe.send(ByteBuffer.wrap(new byte[8]), d.localAddress());
+        }
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < 200 && d.errors() < 4; i++) {
+            Thread.sleep(10);
+        }
+        d.execute(now -> ran.countDown());
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(d.errors()).isEqualTo(4); // three failed sends and one engine exception
+        assertThat(timers.get()).isEqualTo(3);
+        d.close();
+        d.close(); // idempotent
+        assertThat(d.lastError()).isNotNull();
+    }
+
+    @Test
     void loopback_openPath_establishesDirectAndDataFlowsBothWays() throws Exception {
         run(false, "direct", "direct:");
     }

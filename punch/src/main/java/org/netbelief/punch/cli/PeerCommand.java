@@ -67,6 +67,10 @@ final class PeerCommand implements Callable<Integer> {
             description = "Keepalive interval of an established path (default: ${DEFAULT-VALUE}).")
     long keepaliveMillis;
 
+    @Option(names = "--rendezvous-keepalive-millis", paramLabel = "MS",
+            description = "Keepalive interval of the link to the rendezvous (default: --keepalive-millis).")
+    Long rendezvousKeepaliveMillis;
+
     @Override
     public Integer call() throws Exception {
         JsonLines json = new JsonLines(main.out);
@@ -118,7 +122,8 @@ final class PeerCommand implements Callable<Integer> {
                 }
             };
             PeerEngine engine = new PeerEngine(identity, name, rendezvous, localCandidates(driver.localAddress()), connect == null,
-                    new DefaultPunchPolicy(giveUpMillis, keepaliveMillis), PathObserver.NONE, driver.sink(app), rnd);
+                    new DefaultPunchPolicy(giveUpMillis, keepaliveMillis,
+                            rendezvousKeepaliveMillis != null ? rendezvousKeepaliveMillis : keepaliveMillis), PathObserver.NONE, driver.sink(app), rnd);
             holder[0] = engine;
             json.print(json.object("started").put("peer", identity.peerIdHex()).put("name", name)
                     .put("local", JsonLines.endpoint(driver.localAddress())));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.netbelief.punch.config.ModelConfigException;
 import org.netbelief.punch.config.ModelConfigFiles;
 import org.netbelief.punch.sim.EnginePolicy;
 import org.netbelief.punch.sim.Scenario;
@@ -76,11 +77,12 @@ final class SimulateCommand implements Callable<Integer> {
                     + " exists; pass --force to replace it, or choose another --out folder");
             return EXIT_BAD_INPUT;
         }
-        EnginePolicy.Factory netbelief = Simulate.defaultNetbelief();
-        if (model != null) {
-            ModelConfigFiles.load(model); // validates the file
-            main.err.println("netbelief simulate: note: the stand-in netbelief policy takes no model configuration; "
-                    + model + " was checked but not used");
+        EnginePolicy.Factory netbelief;
+        try {
+            netbelief = Simulate.netbelief(model == null ? null : ModelConfigFiles.load(model));
+        } catch (ModelConfigException e) {
+            main.err.println("netbelief simulate: invalid model configuration: " + e.getMessage());
+            return EXIT_BAD_INPUT;
         }
         Files.createDirectories(out);
         long t0 = System.nanoTime();

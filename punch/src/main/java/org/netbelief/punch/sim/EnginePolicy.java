@@ -11,12 +11,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
+import org.netbelief.model.AttemptBelief;
+import org.netbelief.model.Interval;
 import org.netbelief.punch.EngineSink;
 import org.netbelief.punch.PathObserver;
 import org.netbelief.punch.PeerEngine;
 import org.netbelief.punch.PunchEvent;
 import org.netbelief.punch.PunchPolicy;
 import org.netbelief.punch.RendezvousEngine;
+import org.netbelief.punch.belief.BeliefPolicy;
 import org.netbelief.punch.crypto.Identity;
 import org.netbelief.punch.internal.LongMap;
 import org.netbelief.punch.internal.PathKeys;
@@ -70,7 +73,7 @@ public final class EnginePolicy implements Policy {
 
   /** Samples of one path's belief against the truth (see {@link #watchOutage}). */
   public record Watch(int initiator, int target, long outageAtNanos, long outageEndNanos,
-      double[] seconds, double[] belief, double[] truth) {}
+      double[] seconds, double[] belief, double[] lower, double[] upper, double[] truth) {}
 
   private final String name;
   private final Factory factory;
@@ -242,6 +245,8 @@ public final class EnginePolicy implements Policy {
    * times the policy's retry delays give until its give-up rule fires (at most 64).
    */
   public double oracleAttemptProbability(int i, int j, PunchPolicy policy, long pathKey, long now) {
+    String peerId = hosts[j].peerId;
+    long[] paths = {pathKey};
     if (!pop.canPunch(i, j)) {
       return 0;
     }
@@ -251,7 +256,7 @@ public final class EnginePolicy implements Policy {
     double fail = 1;
     long t = 0;
     for (int r = 0; r < 64; r++) {
-      if (r > 0 && policy.giveUpAndRelay(pathKey, r, t, now)) {
+      if (r > 0 && policy.giveUpAndRelay(peerId, paths, r, t, now)) {
         break;
       }
       if (up(i, now + t) && up(j, now + t)) {
@@ -331,7 +336,8 @@ public final class EnginePolicy implements Policy {
           double[] bel = new double[n];
           double[] tru = new double[n];
           Arrays.fill(bel, Double.NaN);
-          watched = new Watch(watchA, watchB, watchOutageAt, watchOutageEnd, sec, bel, tru);
+          watched = new Watch(watchA, watchB, watchOutageAt, watchOutageEnd, sec, bel,
+              new double[n], new double[n], tru);
           for (int k = 0; k < n; k++) {
             final int kk = k;
             net.at(watchFrom + k * 1000 * MS, now -> sample(kk, now));
@@ -351,7 +357,18 @@ public final class EnginePolicy implements Policy {
       return;
     }
     long pk = PathKeys.of(hosts[watchB].peerId, remote);
-    watched.belief()[k] = a.policy.successProbability(pk, now);
+    double p = a.policy.successProbability(pk, now);
+    watched.belief()[k] = p;
+    watched.lower()[k] = p;
+    watched.upper()[k] = p;
+    if (a.policy instanceof BeliefPolicy) {
+      AttemptBelief ab = ((BeliefPolicy) a.policy).attempt(pk, now);
+      if (ab != null) {
+        Interval iv = ab.interval(0.95);
+        watched.lower()[k] = iv.lower();
+        watched.upper()[k] = iv.upper();
+      }
+    }
     long epB = Endpoints.of(remote);
     SimSocket sa = a.app.socket();
     SimSocket sb = hosts[watchB].app.socket();

@@ -106,8 +106,11 @@ public final class OraclePolicy implements PunchPolicy, PathObserver {
   }
 
   @Override
-  public boolean giveUpAndRelay(long pathKey, int rounds, long elapsedNanos, long nowNanos) {
-    return hopeless(pathKey) || elapsedNanos >= PATIENCE_MILLIS * MS;
+  public boolean giveUpAndRelay(String peerId, long[] pathKeys, int rounds, long elapsedNanos,
+      long nowNanos) {
+    int j = peerIndex.applyAsInt(peerId);
+    boolean hopeless = j >= 0 && !population.canPunch(self, j);
+    return hopeless || elapsedNanos >= PATIENCE_MILLIS * MS;
   }
 
   @Override

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.netbelief.model.fit.Calibration;
 import org.netbelief.model.fit.ReliabilityBin;
+import org.netbelief.punch.belief.BeliefPolicy;
+import org.netbelief.punch.config.ModelConfig;
 import org.netbelief.punch.report.Plots;
 import org.netbelief.punch.trace.TraceWriter;
 
@@ -49,9 +51,23 @@ public final class Simulate {
   public record Result(ConnectionLog log, Map<String, PolicySummary> summaries, String table,
       EnginePolicy.Watch watch) {}
 
-  /** The stand-in netbelief policy factory: the engine's default policy. */
+  /** The netbelief policy factory: a fresh {@link BeliefPolicy} with its default priors per peer. */
   public static EnginePolicy.Factory defaultNetbelief() {
-    return (peer, pop, net, ids) -> new org.netbelief.punch.DefaultPunchPolicy();
+    return netbelief(null);
+  }
+
+  /**
+   * The netbelief policy factory: a fresh {@link BeliefPolicy} per peer, configured with
+   * {@code model} (from {@code ModelConfigFiles.load}) when not null.
+   */
+  public static EnginePolicy.Factory netbelief(ModelConfig model) {
+    return (peer, pop, net, ids) -> {
+      BeliefPolicy.Builder b = BeliefPolicy.builder();
+      if (model != null) {
+        b.model(model);
+      }
+      return b.build();
+    };
   }
 
   /**
@@ -131,19 +147,23 @@ public final class Simulate {
         double[] s = new double[n];
         double[] b = new double[n];
         double[] t = new double[n];
+        double[] lo = new double[n];
+        double[] hi = new double[n];
         int k = 0;
         for (int i = 0; i < watch.belief().length; i++) {
           if (!Double.isNaN(watch.belief()[i])) {
             s[k] = watch.seconds()[i];
             b[k] = watch.belief()[i];
             t[k] = watch.truth()[i];
+            lo[k] = watch.lower()[i];
+            hi[k] = watch.upper()[i];
             k++;
           }
         }
         Plots.beliefOverTime(out.resolve(BELIEF_PNG), String.format(Locale.ROOT,
             "netbelief: peer %d -> %d, uplink outage %.0f-%.0f s", watch.initiator(),
             watch.target(), watch.outageAtNanos() / 1e9, watch.outageEndNanos() / 1e9),
-            s, b, b, b, t);
+            s, b, lo, hi, t);
       }
     }
 

@@ -14,6 +14,8 @@ public record Candidate(int kind, InetSocketAddress endpoint) {
     /**
      * Checks the fields.
      *
+     * @param kind {@link Frame#CANDIDATE_PUBLIC} or {@link Frame#CANDIDATE_LOCAL}
+     * @param endpoint a resolved endpoint
      * @throws IllegalArgumentException on an unknown kind or an unresolved endpoint
      */
     public Candidate {

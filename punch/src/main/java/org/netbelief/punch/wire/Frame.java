@@ -163,7 +163,7 @@ public final class Frame {
     public static final int T_KEEPALIVE_ACK = 0x23;
     /** DATA (peer to peer): payload, 0 to {@link #MAX_PAYLOAD} bytes. */
     public static final int T_DATA = 0x24;
-    /** RELAY_DATA (peer to rendezvous to peer): session id 8 | a complete inner DATA frame. */
+    /** RELAY_DATA (peer to rendezvous to peer): session id 8 | a complete inner DATA, KEEPALIVE or KEEPALIVE_ACK frame. */
     public static final int T_RELAY_DATA = 0x25;
     /** CLOSE: reason 1. */
     public static final int T_CLOSE = 0x26;

@@ -361,7 +361,12 @@ public final class FrameReader {
         return payloadLength;
     }
 
-    /** @return the byte at a body-relative position (reasons, roles, kinds) */
+    /**
+     * A body byte (reasons, roles, kinds).
+     *
+     * @param relative position from the body start
+     * @return the unsigned byte
+     */
     public int bodyByte(int relative) {
         return buf[bodyOffset + relative] & 0xFF;
     }

@@ -1,0 +1,464 @@
+package org.netbelief.punch.belief;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.netbelief.model.AttemptBelief;
+import org.netbelief.model.Factor;
+import org.netbelief.model.FeatureChain;
+import org.netbelief.model.FeatureKeys;
+import org.netbelief.model.KeepalivePlanner;
+import org.netbelief.model.PeerPath;
+import org.netbelief.model.ReachabilityModel;
+import org.netbelief.model.RttBelief;
+import org.netbelief.model.RttModel;
+import org.netbelief.model.SurvivalModel;
+import org.netbelief.model.decide.Decisions;
+import org.netbelief.model.decide.GiveUp;
+import org.netbelief.punch.PathObserver;
+import org.netbelief.punch.PunchPolicy;
+import org.netbelief.punch.config.FactorConfig;
+import org.netbelief.punch.config.ModelConfig;
+import org.netbelief.punch.internal.LongMap;
+import org.netbelief.punch.wire.Frame;
+
+/**
+ * The engine's policy backed by netbelief's beliefs: it observes every packet event on every path
+ * ({@link PathObserver}) and answers the engine's questions ({@link PunchPolicy}) from the
+ * reachability, round-trip and hole-lifetime models of {@code netbelief-model}.
+ *
+ * <ul>
+ *   <li><b>Candidate order</b>: by P(attempt succeeds) from the four reachability factors; a LAN
+ *       candidate first when both peers share a public address.
+ *   <li><b>Retry pacing</b>: the 99th percentile of the round-trip belief, doubled per round
+ *       (a Bayesian RFC 6298), between 50 ms and 2 s.
+ *   <li><b>Give up and relay</b>: when the probability that any attempt left in the punching
+ *       budget succeeds falls below a threshold ({@link Decisions#giveUp}), or the budget is
+ *       spent.
+ *   <li><b>Keepalive interval</b>: the longest silence both NATs of the path survive with
+ *       credible reliability ({@link KeepalivePlanner}), learnt from keepalives that passed or
+ *       failed after a silence.
+ *   <li><b>Probe timeout</b>: the 99.9th percentile of the path's round-trip belief.
+ * </ul>
+ *
+ * <p>Evidence: an acknowledged introduction is a success for every factor of its path; an
+ * unanswered round a failure shared among the factors by assumed-density filtering; a
+ * rendezvous answer (or silence) is direct UPLINK evidence pooled over all paths; a keepalive
+ * answered after a silence is survival evidence for both NATs of the path, an unanswered one a
+ * loss shared between them. A LAN candidate of a peer behind another public address is expected
+ * to fail and its failures are not counted as evidence. Only authenticated packets reach the
+ * observer, so no forged packet moves a belief.
+ *
+ * <pre>{@code
+ * BeliefPolicy beliefs = BeliefPolicy.builder().localNetwork("wlan0").build();
+ * PeerEngine engine = new PeerEngine(identity, name, rendezvous, locals, accept,
+ *     sink, beliefs, beliefs, random);   // the same object is policy and observer
+ * }</pre>
+ *
+ * <p>Single-threaded, like the engine that calls it. The per-packet calls allocate nothing once a
+ * path is known; {@link #onPathCreated} allocates the path's state.
+ */
+public final class BeliefPolicy implements PunchPolicy, PathObserver {
+  /** Candidate kind of a peer-reflexive endpoint (learned from an incoming packet). */
+  private static final int KIND_REFLEXIVE = 0;
+
+  private final ReachabilityModel reachability;
+  private final RttModel rtt;
+  private final SurvivalModel survival;
+  private final KeepalivePlanner planner;
+  private final String localNetwork;
+  private final long punchBudgetNanos;
+  private final double giveUpThreshold;
+  private final int missesBeforeLost;
+  private final PeerPath rendezvousPath;
+  private final long[] ownNatKeys;
+  private final long[] globalRttKeys;
+  private final LongMap<PathState> paths = new LongMap<>();
+
+  /** What the policy keeps per path. */
+  private static final class PathState {
+    final PeerPath path;
+    final long[] rttKeys;
+    final long[] remoteNatKeys;
+    final boolean evidence;
+
+    PathState(PeerPath path, long[] rttKeys, long[] remoteNatKeys, boolean evidence) {
+      this.path = path;
+      this.rttKeys = rttKeys;
+      this.remoteNatKeys = remoteNatKeys;
+      this.evidence = evidence;
+    }
+  }
+
+  private BeliefPolicy(Builder b) {
+    this.reachability = b.reachability.build();
+    this.rtt = b.rtt.build();
+    this.survival = SurvivalModel.builder().levelStrengths(0.5, 0.5).build();
+    this.planner = KeepalivePlanner.builder(survival).reliability(b.keepaliveReliability)
+        .floor(b.keepaliveFloor).ceiling(b.keepaliveCeiling).build();
+    this.localNetwork = b.localNetwork;
+    this.punchBudgetNanos = b.punchBudget.toNanos();
+    this.giveUpThreshold = b.giveUpThreshold;
+    this.missesBeforeLost = b.missesBeforeLost;
+    Map<String, String> rv = new HashMap<>();
+    rv.put("localNetwork", localNetwork);
+    rv.put("remotePrefix", "rendezvous");
+    rv.put("remoteEndpoint", "rendezvous");
+    rv.put("remoteNatClass", "rendezvous");
+    this.rendezvousPath = reachability.path(rv);
+    this.ownNatKeys = new long[] {
+        FeatureKeys.of("global", "*"), FeatureKeys.of("nat", "self:" + localNetwork)};
+    this.globalRttKeys = rtt.keys("*", "unseen", "unseen");
+  }
+
+  /** A builder with the defaults documented on its methods. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures a {@link BeliefPolicy}. */
+  public static final class Builder {
+    private final ReachabilityModel.Builder reachability = ReachabilityModel.builder();
+    private final RttModel.Builder rtt = RttModel.builder();
+    private String localNetwork = "default";
+    private Duration punchBudget = Duration.ofSeconds(20);
+    private double giveUpThreshold = 0.1;
+    private int missesBeforeLost = 2;
+    private double keepaliveReliability = 0.99;
+    private Duration keepaliveFloor = Duration.ofSeconds(5);
+    private Duration keepaliveCeiling = Duration.ofMinutes(10);
+
+    private Builder() {}
+
+    /**
+     * A token naming our local network (interface and subnet, say): UPLINK evidence is pooled
+     * per local network, and a new one starts from the prior. Default {@code "default"}.
+     */
+    public Builder localNetwork(String token) {
+      if (token == null || token.isBlank()) {
+        throw new IllegalArgumentException("local network token must not be blank");
+      }
+      this.localNetwork = token;
+      return this;
+    }
+
+    /**
+     * The longest time to punch before the relay carries the session (default 20 s); the policy
+     * gives up earlier when punching has become hopeless.
+     */
+    public Builder punchBudget(Duration budget) {
+      if (budget == null || budget.isNegative() || budget.isZero()) {
+        throw new IllegalArgumentException("punch budget must be > 0, got " + budget);
+      }
+      this.punchBudget = budget;
+      return this;
+    }
+
+    /**
+     * Give up when P(some attempt within the budget succeeds) is below this (default 0.1).
+     */
+    public Builder giveUpThreshold(double threshold) {
+      if (!(threshold >= 0.0 && threshold <= 1.0)) {
+        throw new IllegalArgumentException("give-up threshold must lie in [0, 1], got "
+            + threshold);
+      }
+      this.giveUpThreshold = threshold;
+      return this;
+    }
+
+    /** Unanswered keepalives in a row before a path is presumed lost (default 2). */
+    public Builder missesBeforeLost(int misses) {
+      if (misses < 1) {
+        throw new IllegalArgumentException("misses before lost must be >= 1, got " + misses);
+      }
+      this.missesBeforeLost = misses;
+      return this;
+    }
+
+    /**
+     * The keepalive planner's target: the probability a hole survives the planned silence
+     * (default 0.99), and the bounds of the interval (default 5 s to 10 min).
+     */
+    public Builder keepalive(double reliability, Duration floor, Duration ceiling) {
+      if (!(reliability > 0.0 && reliability < 1.0)) {
+        throw new IllegalArgumentException("keepalive reliability must lie in (0, 1), got "
+            + reliability);
+      }
+      if (floor == null || ceiling == null || floor.isNegative() || floor.isZero()
+          || floor.compareTo(ceiling) > 0) {
+        throw new IllegalArgumentException("keepalive bounds must satisfy 0 < floor <= ceiling,"
+            + " got floor " + floor + ", ceiling " + ceiling);
+      }
+      this.keepaliveReliability = reliability;
+      this.keepaliveFloor = floor;
+      this.keepaliveCeiling = ceiling;
+      return this;
+    }
+
+    /**
+     * Applies a model configuration (from {@code ModelConfigFiles.load}, e.g. fitted by {@code
+     * ./netbelief fit}): for every factor it names ({@code UPLINK}, {@code DOWNLINK}, {@code
+     * OPENED}, {@code OPENABLE}), its half-life and feature chain (priors and level strengths).
+     *
+     * @throws IllegalArgumentException naming a factor the model does not know
+     */
+    public Builder model(ModelConfig config) {
+      for (Map.Entry<String, FactorConfig> e : config.factors().entrySet()) {
+        Factor factor;
+        try {
+          factor = Factor.valueOf(e.getKey());
+        } catch (IllegalArgumentException unknown) {
+          throw new IllegalArgumentException("model configuration names unknown factor '"
+              + e.getKey() + "'; known: UPLINK, DOWNLINK, OPENED, OPENABLE");
+        }
+        FeatureChain chain = e.getValue().chain();
+        reachability.halfLife(factor, Duration.ofNanos(e.getValue().halfLifeNanos()));
+        reachability.chain(factor, chain);
+      }
+      return this;
+    }
+
+    /** The policy. */
+    public BeliefPolicy build() {
+      return new BeliefPolicy(this);
+    }
+  }
+
+  // ------------------------------------------------------------------- observing the engine
+
+  @Override
+  public void onPathCreated(long pathKey, String peerId, InetSocketAddress remote,
+      int candidateKind, boolean samePublicAddress) {
+    if (paths.get(pathKey) != null) {
+      return; // the same (peer, endpoint) in a new session: keep what we learnt
+    }
+    String host = remote.getHostString();
+    String prefix = prefixOf(remote);
+    String endpoint = host + ":" + remote.getPort();
+    Map<String, String> tokens = new HashMap<>();
+    tokens.put("localNetwork", localNetwork);
+    tokens.put("remotePrefix", prefix);
+    tokens.put("remoteEndpoint", endpoint);
+    tokens.put("remoteNatClass", kindName(candidateKind));
+    PeerPath path = reachability.path(tokens);
+    long[] rttKeys = rtt.keys("*", prefix, endpoint);
+    long[] natKeys = {FeatureKeys.of("global", "*"), FeatureKeys.of("nat", host)};
+    // A LAN candidate of a peer behind another public address cannot work (the address is
+    // private to the peer's site): its failures are expected and say nothing about the network.
+    boolean evidence = candidateKind != Frame.CANDIDATE_LOCAL || samePublicAddress;
+    paths.put(pathKey, new PathState(path, rttKeys, natKeys, evidence));
+  }
+
+  @Override
+  public void onSend(long pathKey, int probe, long nowNanos) {
+    PathState s = paths.get(pathKey);
+    if (s != null && probe == PROBE_INTRO) {
+      s.path.openedAt(nowNanos); // both peers punch in the same round: the opening is fresh
+    }
+  }
+
+  @Override
+  public void onAck(long pathKey, int probe, long rttNanos, long nowNanos) {
+    PathState s = paths.get(pathKey);
+    if (s == null) {
+      return;
+    }
+    if (probe == PROBE_INTRO) {
+      reachability.success(s.path, nowNanos);
+    }
+    if (rttNanos > 0) {
+      rtt.observe(s.rttKeys, rttNanos, nowNanos);
+    }
+    s.path.openedAt(nowNanos);
+  }
+
+  @Override
+  public void onTimeout(long pathKey, int probe, long nowNanos) {
+    PathState s = paths.get(pathKey);
+    if (s != null && s.evidence && probe == PROBE_INTRO) {
+      reachability.failure(s.path, nowNanos);
+    }
+  }
+
+  @Override
+  public void onSilencePass(long pathKey, long silenceNanos, long nowNanos) {
+    PathState s = paths.get(pathKey);
+    if (s != null) {
+      survival.observeSurvival(ownNatKeys, silenceNanos, nowNanos);
+      survival.observeSurvival(s.remoteNatKeys, silenceNanos, nowNanos);
+    }
+  }
+
+  @Override
+  public void onSilenceFail(long pathKey, long silenceNanos, long nowNanos) {
+    PathState s = paths.get(pathKey);
+    if (s != null) {
+      // Either NAT's binding may have expired: half the blame each.
+      survival.observeLoss(ownNatKeys, silenceNanos, 0.5, nowNanos);
+      survival.observeLoss(s.remoteNatKeys, silenceNanos, 0.5, nowNanos);
+    }
+  }
+
+  @Override
+  public void onRendezvousAnswer(long rttNanos, long nowNanos) {
+    reachability.direct(rendezvousPath, Factor.UPLINK, true, nowNanos);
+  }
+
+  @Override
+  public void onRendezvousTimeout(long nowNanos) {
+    reachability.direct(rendezvousPath, Factor.UPLINK, false, nowNanos);
+  }
+
+  // ------------------------------------------------------------------ answering the engine
+
+  @Override
+  public double candidateScore(long pathKey, int candidateKind, boolean samePublicAddress,
+      long nowNanos) {
+    double p = successProbability(pathKey, nowNanos);
+    if (Double.isNaN(p)) {
+      p = 0.0;
+    }
+    // Behind the same public address the LAN path is the likely one and the cheapest.
+    return candidateKind == Frame.CANDIDATE_LOCAL && samePublicAddress ? 1.0 + p : p;
+  }
+
+  @Override
+  public long retryDelayNanos(int round, long nowNanos) {
+    RttBelief b = rtt.belief(globalRttKeys, nowNanos);
+    return Decisions.pace(b, round, 0.99, 50_000_000L, 2_000_000_000L).delayNanos();
+  }
+
+  @Override
+  public boolean giveUpAndRelay(int rounds, long elapsedNanos, long nowNanos) {
+    return elapsedNanos >= punchBudgetNanos;
+  }
+
+  @Override
+  public boolean giveUpAndRelay(String peerId, long[] pathKeys, int rounds, long elapsedNanos,
+      long nowNanos) {
+    if (elapsedNanos >= punchBudgetNanos) {
+      return true;
+    }
+    GiveUp g = giveUpDecision(pathKeys, rounds, elapsedNanos, nowNanos);
+    return g != null && g.relay();
+  }
+
+  /**
+   * The give-up decision with its reasons, for the most promising path of {@code pathKeys};
+   * null when none of the paths is known.
+   */
+  public GiveUp giveUpDecision(long[] pathKeys, int rounds, long elapsedNanos, long nowNanos) {
+    PathState best = null;
+    double bestP = -1.0;
+    for (long k : pathKeys) {
+      PathState s = paths.get(k);
+      if (s != null && s.evidence) {
+        double p = reachability.pSuccess(s.path, nowNanos);
+        if (p > bestP) {
+          bestP = p;
+          best = s;
+        }
+      }
+    }
+    if (best == null) {
+      return null;
+    }
+    AttemptBelief attempt = reachability.attempt(best.path, nowNanos);
+    long remaining = Math.max(0, punchBudgetNanos - elapsedNanos);
+    return Decisions.giveUp(attempt, remaining, retryDelayNanos(rounds, nowNanos),
+        giveUpThreshold);
+  }
+
+  @Override
+  public long keepaliveIntervalNanos(long pathKey, long nowNanos) {
+    long own = planner.keepaliveIntervalNanos(ownNatKeys, nowNanos);
+    PathState s = paths.get(pathKey);
+    if (s == null) {
+      return own;
+    }
+    return Math.min(own, planner.keepaliveIntervalNanos(s.remoteNatKeys, nowNanos));
+  }
+
+  @Override
+  public long probeTimeoutNanos(long pathKey, long rttNanos, long nowNanos) {
+    PathState s = paths.get(pathKey);
+    long[] keys = s == null ? globalRttKeys : s.rttKeys;
+    long q = rtt.belief(keys, nowNanos).quantileNanos(0.999);
+    return Math.max(100_000_000L, Math.min(3_000_000_000L, q));
+  }
+
+  @Override
+  public int missesBeforeLost(long pathKey, long nowNanos) {
+    return missesBeforeLost;
+  }
+
+  @Override
+  public double successProbability(long pathKey, long nowNanos) {
+    PathState s = paths.get(pathKey);
+    return s == null ? Double.NaN : reachability.pSuccess(s.path, nowNanos);
+  }
+
+  // ------------------------------------------------------------------------- for reports
+
+  /** The reachability model (for reports and snapshots). */
+  public ReachabilityModel reachability() {
+    return reachability;
+  }
+
+  /** The hole-lifetime model. */
+  public SurvivalModel survival() {
+    return survival;
+  }
+
+  /** The keepalive planner over {@link #survival()}. */
+  public KeepalivePlanner planner() {
+    return planner;
+  }
+
+  /** Our own NAT's feature keys in the survival model. */
+  public long[] ownNatKeys() {
+    return ownNatKeys.clone();
+  }
+
+  /** The attempt belief of a known path, or null. */
+  public AttemptBelief attempt(long pathKey, long nowNanos) {
+    PathState s = paths.get(pathKey);
+    return s == null ? null : reachability.attempt(s.path, nowNanos);
+  }
+
+  /** The path model of a known path, or null. */
+  public PeerPath path(long pathKey) {
+    PathState s = paths.get(pathKey);
+    return s == null ? null : s.path;
+  }
+
+  /** The number of paths known. */
+  public int pathCount() {
+    return paths.size();
+  }
+
+  static String kindName(int kind) {
+    return switch (kind) {
+      case Frame.CANDIDATE_PUBLIC -> "public";
+      case Frame.CANDIDATE_LOCAL -> "local";
+      case KIND_REFLEXIVE -> "reflexive";
+      default -> "kind" + kind;
+    };
+  }
+
+  /** The /24 of an IPv4 address or the /48 of an IPv6 one; the host string when unresolved. */
+  static String prefixOf(InetSocketAddress remote) {
+    InetAddress a = remote.getAddress();
+    if (a == null) {
+      return remote.getHostString();
+    }
+    byte[] b = a.getAddress();
+    if (a instanceof Inet4Address) {
+      return (b[0] & 0xFF) + "." + (b[1] & 0xFF) + "." + (b[2] & 0xFF) + ".0/24";
+    }
+    return String.format("%02x%02x:%02x%02x:%02x%02x::/48", b[0], b[1], b[2], b[3], b[4], b[5]);
+  }
+}
