@@ -8,6 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.netbelief.model.fit.Calibration;
 import org.netbelief.model.fit.ReliabilityBin;
 import org.netbelief.punch.belief.BeliefPolicy;
@@ -37,6 +41,9 @@ public final class Simulate {
   public static final String BELIEF_PNG = "belief-over-time.png";
   /** Keepalive cost against holes lost, one point per policy. */
   public static final String KEEPALIVE_PNG = "keepalives-vs-holes-lost.png";
+
+  /** Threads the policies' runs share (the build machine has two cores). */
+  public static final int THREADS = 2;
 
   private Simulate() {}
 
@@ -99,12 +106,45 @@ public final class Simulate {
         new EnginePolicy("ice-like", (i, p, n, ids) -> new IceLikePolicy()),
         new EnginePolicy("mesh-like", (i, p, n, ids) -> new MeshLikePolicy()),
         new EnginePolicy("oracle", (i, p, n, ids) -> new OraclePolicy(i, p, n, ids)));
-    for (EnginePolicy p : policies) {
-      p.withIdentities(shared);
-      NetworkStats st = Simulation.run(scenario, p, log, progress);
-      extra.put(p.name() + ".packetsSent", st.sent());
-      extra.put(p.name() + ".packetsDropped", st.dropped());
-      extra.put(p.name() + ".events", st.events());
+    // The policies' runs are independent (each its own network, log and engines), so they run
+    // on up to two threads; the logs are joined in the fixed policy order afterwards, which
+    // keeps the report byte-identical whatever the scheduling.
+    ConnectionLog[] logs = new ConnectionLog[policies.size()];
+    NetworkStats[] stats = new NetworkStats[policies.size()];
+    ExecutorService pool = Executors.newFixedThreadPool(
+        Math.max(1, Math.min(THREADS, Runtime.getRuntime().availableProcessors())));
+    try {
+      List<Future<?>> jobs = new ArrayList<>();
+      for (int k = 0; k < policies.size(); k++) {
+        final int kk = k;
+        EnginePolicy p = policies.get(k).withIdentities(shared);
+        logs[k] = new ConnectionLog();
+        jobs.add(pool.submit(() -> {
+          stats[kk] = Simulation.run(scenario, p, logs[kk], progress);
+          return null;
+        }));
+      }
+      for (Future<?> f : jobs) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("simulation interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      throw new IllegalStateException("simulation failed", c);
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int k = 0; k < policies.size(); k++) {
+      log.addAll(logs[k]);
+      String name = policies.get(k).name();
+      extra.put(name + ".packetsSent", stats[k].sent());
+      extra.put(name + ".packetsDropped", stats[k].dropped());
+      extra.put(name + ".events", stats[k].events());
     }
     long end = Simulation.endNanos(scenario);
     ReportWriter.write(out, scenario, log, end, extra, true);
