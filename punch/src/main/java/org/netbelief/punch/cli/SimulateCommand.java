@@ -32,7 +32,7 @@ final class SimulateCommand implements Callable<Integer> {
     /** Exit code for bad input (scenario, existing report). */
     static final int EXIT_BAD_INPUT = 2;
     /** Peers of the built-in default run (sized to finish in well under 30 s on 2 cores). */
-    static final int DEFAULT_PEERS = 1000;
+    static final int DEFAULT_PEERS = 300;
     /** Virtual hours of the built-in default run. */
     static final double DEFAULT_HOURS = 1.0;
 
