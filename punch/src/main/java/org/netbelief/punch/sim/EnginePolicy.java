@@ -135,6 +135,11 @@ public final class EnginePolicy implements Policy {
     return this;
   }
 
+  /** Peer {@code i}'s policy, after {@link #setUp}. */
+  public PunchPolicy policy(int i) {
+    return hosts[i].policy;
+  }
+
   /** The samples of {@link #watchOutage}, or null when none were taken. */
   public Watch watched() {
     return watched;
