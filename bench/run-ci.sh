@@ -6,7 +6,9 @@
 # Runs after `./mvnw verify` has built bench/target/benchmarks.jar; builds nothing itself.
 # One fork, one warm-up and one measurement iteration per benchmark and parameter combination,
 # with the iteration time scaled so the whole run fits a budget (default 150 s, override with
-# NETBELIEF_BENCH_BUDGET_SECONDS), between 100 ms and 1 s per iteration. Writes
+# NETBELIEF_BENCH_BUDGET_SECONDS): (budget - 4 s per combination) / (2 x combinations), between
+# 100 ms and 1 s per iteration. Past ~35 combinations the fork overhead alone exceeds the budget on
+# a busy machine; the script then warns and runs 100 ms iterations. Writes
 # bench/target/jmh-ci.json. Fails if the jar is missing, any benchmark errors, or the JSON is
 # missing or lacks a result for any benchmark that was listed.
 set -euo pipefail
@@ -16,9 +18,14 @@ JAR=target/benchmarks.jar
 OUT=target/jmh-ci.json
 REGEX="${1:-.*}"
 BUDGET="${NETBELIEF_BENCH_BUDGET_SECONDS:-150}"
-# Seconds a combination costs besides its iterations: JVM fork, 1 GiB pre-touch, setup.
-OVERHEAD="${NETBELIEF_BENCH_OVERHEAD_SECONDS:-2}"
-JVM_ARGS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
+# Seconds a combination costs besides its iterations: JVM fork, setup, JMH's own work. Measured
+# here under a load average of 15: 30 combinations with 500 ms iterations took 122 s, about 3 s
+# each beyond the iterations; 4 leaves some room.
+OVERHEAD="${NETBELIEF_BENCH_OVERHEAD_SECONDS:-4}"
+# A fixed heap but no -XX:+AlwaysPreTouch: smoke figures are not measurements, and pre-touching
+# 1 GiB costs 3.1 s per fork here under load (java -version: 3.08 s with it, 0.21 s without),
+# which alone would eat the budget at 40 combinations. run-full.sh keeps it.
+JVM_ARGS="${NETBELIEF_BENCH_JVM_ARGS:--Xms1g -Xmx1g}"
 
 if [ ! -f "$JAR" ]; then
   echo "run-ci: $JAR is missing; build it first with ./mvnw -B -ntp verify" >&2

@@ -51,6 +51,12 @@ public final class ChangeDetector {
   private long[] keys;
   private double[] state;
   private int rows;
+  /**
+   * Rows whose statistic is above 0, written under the monitor and read without it: when it is
+   * 0, an agreeing observation changes nothing and skips the lock. A racy read can only skip an
+   * agreeing observation that would have lowered some g, as if it had come a moment earlier.
+   */
+  private volatile int active;
   private long detections;
   private long forgetfulResets;
 
@@ -143,6 +149,9 @@ public final class ChangeDetector {
     // An observation that agrees with the belief's side of 1/2 has a log Bayes factor <= 0
     // (p_c is held on the far side), so a row at g = 0 stays there: no log, no insert.
     boolean agrees = predicted >= 0.5 ? failures == 0.0 : successes == 0.0;
+    if (agrees && active == 0) {
+      return false; // the healthy steady state: no row is under suspicion
+    }
     synchronized (this) {
       if (agrees) {
         int found = find(key);
@@ -153,6 +162,7 @@ public final class ChangeDetector {
       int i = slot(key);
       int s = 3 * i;
       double g = state[s];
+      boolean wasActive = g > 0.0;
       double rs = state[s + 1];
       double rf = state[s + 2];
       // "Changed" predicts from the run alone (Jeffreys' Beta(1/2, 1/2) after a change), held
@@ -175,13 +185,22 @@ public final class ChangeDetector {
         state[s] = 0.0;
         state[s + 1] = 0.0;
         state[s + 2] = 0.0;
+        if (wasActive) {
+          active--;
+        }
         return false;
       }
       if (g < threshold) {
         state[s] = g;
         state[s + 1] = rs;
         state[s + 2] = rf;
+        if (!wasActive) {
+          active++;
+        }
         return false;
+      }
+      if (wasActive) {
+        active--;
       }
       state[s] = 0.0;
       state[s + 1] = 0.0;
@@ -221,6 +240,9 @@ public final class ChangeDetector {
     }
     int i = find(key);
     if (i >= 0) {
+      if (state[3 * i] > 0.0) {
+        active--;
+      }
       Arrays.fill(state, 3 * i, 3 * i + 3, 0.0);
     }
   }
@@ -322,6 +344,7 @@ public final class ChangeDetector {
           Arrays.fill(keys, 0L);
           Arrays.fill(state, 0.0);
           rows = 0;
+          active = 0;
           forgetfulResets++;
           return slot(key);
         }

@@ -91,6 +91,7 @@ public final class EvidenceTable {
   private final long halfLifeNanos;
   private final long epochNanos;
   private final double halfLivesPerNano;
+  private final double epochsPerNano;
   private final long originNanos;
   private final int maxRows;
   private final int maxSlots;
@@ -117,6 +118,7 @@ public final class EvidenceTable {
     this.halfLifeNanos = halfLifeNanos;
     this.epochNanos = halfLifeNanos * EPOCH_HALF_LIVES;
     this.halfLivesPerNano = 1.0 / halfLifeNanos;
+    this.epochsPerNano = 1.0 / epochNanos;
     this.originNanos = originNanos;
     this.maxRows = maxRows;
     this.maxSlots = slotsFor(maxRows);
@@ -500,16 +502,41 @@ public final class EvidenceTable {
 
   /** The decayed success mass of {@code key} at {@code nowNanos}; 0 for an absent key. */
   public double successes(long key, long nowNanos) {
-    double[] sf = new double[2];
-    read(key, nowNanos, sf);
-    return sf[0];
+    return readField(key, nowNanos, 2);
   }
 
   /** The decayed failure mass of {@code key} at {@code nowNanos}; 0 for an absent key. */
   public double failures(long key, long nowNanos) {
-    double[] sf = new double[2];
-    read(key, nowNanos, sf);
-    return sf[1];
+    return readField(key, nowNanos, 3);
+  }
+
+  private double readField(long key, long nowNanos, int field) {
+    long offset = offsetOf(nowNanos);
+    int epoch = epochOf(offset);
+    double invW = 1.0 / weightIn(epoch, offset);
+    if (key == 0) {
+      return 0.0;
+    }
+    for (;;) {
+      long[] t = current.slots;
+      int base = find(t, key);
+      if (base < 0) {
+        return 0.0;
+      }
+      long before = (long) SLOTS.getAcquire(t, base + 1);
+      if ((before & LOCKED) != 0) {
+        Thread.onSpinWait();
+        continue;
+      }
+      double mass = Double.longBitsToDouble(t[base + field]);
+      VarHandle.loadLoadFence();
+      long after = (long) SLOTS.getOpaque(t, base + 1);
+      if ((after & ~FROZEN) != (before & ~FROZEN)
+          || (after & FROZEN) != 0 && current.slots != t) {
+        continue;
+      }
+      return decayed(mass, (int) (before >> 32), epoch, invW);
+    }
   }
 
   /**
@@ -651,18 +678,35 @@ public final class EvidenceTable {
 
   private long offsetOf(long nowNanos) {
     long offset = nowNanos - originNanos;
-    // Overflow of the subtraction, or an epoch that does not fit the stamp's int.
-    if (((nowNanos ^ originNanos) & (nowNanos ^ offset)) < 0
-        || Math.abs(offset / epochNanos) > Integer.MAX_VALUE / 2) {
-      throw new IllegalArgumentException(
-          "time " + nowNanos + " ns is too far from this table's origin " + originNanos
-              + " ns (half-life " + halfLifeNanos + " ns)");
+    if (((nowNanos ^ originNanos) & (nowNanos ^ offset)) < 0) { // the subtraction overflowed
+      throw tooFar(nowNanos);
     }
     return offset;
   }
 
+  /**
+   * The epoch of an offset, checked to fit the stamp's int with room to spare. A multiplication
+   * by the reciprocal instead of a 64-bit division (20–40 cycles) on the update path; the double
+   * product can be off by one epoch near a boundary, which the exact integer check corrects.
+   */
   private int epochOf(long offset) {
-    return (int) Math.floorDiv(offset, epochNanos);
+    long epoch = (long) Math.floor(offset * epochsPerNano);
+    long rest = offset - epoch * epochNanos;
+    if (rest < 0) {
+      epoch--;
+    } else if (rest >= epochNanos) {
+      epoch++;
+    }
+    if (epoch > Integer.MAX_VALUE / 2 || epoch < Integer.MIN_VALUE / 2) {
+      throw tooFar(offset + originNanos);
+    }
+    return (int) epoch;
+  }
+
+  private IllegalArgumentException tooFar(long nowNanos) {
+    return new IllegalArgumentException(
+        "time " + nowNanos + " ns is too far from this table's origin " + originNanos
+            + " ns (half-life " + halfLifeNanos + " ns)");
   }
 
   /** w(t) within the event's epoch: 2^((offset − epoch·E·h)/h), in [1, 2^64). */

@@ -18,6 +18,7 @@ public final class PeerPath {
   private final long[][] keys;
   private final Map<String, String> tokens;
   private volatile long openedAtNanos = NEVER;
+  private volatile Object attachment;
 
   PeerPath(long[][] keys, Map<String, String> tokens) {
     this.keys = keys;
@@ -45,6 +46,19 @@ public final class PeerPath {
   /** The time given to {@link #openedAt(long)} last, or {@link #NEVER}. */
   public long openedAtNanos() {
     return openedAtNanos;
+  }
+
+  /**
+   * Attaches a caller's object to this path, for example the peer NAT's survival feature keys
+   * that {@link HoleSurvival#learned(SurvivalModel)} reads. Replaces any previous attachment.
+   */
+  public void attach(Object attachment) {
+    this.attachment = attachment;
+  }
+
+  /** The object given to {@link #attach(Object)} last, or null. */
+  public Object attachment() {
+    return attachment;
   }
 
   @Override

@@ -416,6 +416,7 @@ public final class ReachabilityModel {
     checkTime(nowNanos);
     int epoch = t.epochAt(nowNanos); // validates the time before anything changes
     double invW = t.inverseWeightAt(nowNanos, epoch);
+    window.advance(nowNanos);
     Scratch s = SCRATCH.get();
     long[] keys = path.keys(factor);
     predictLevels(j, keys, epoch, invW, s);
@@ -527,9 +528,10 @@ public final class ReachabilityModel {
     // curve that queries this model on the same thread cannot clobber it.
     double opened = openedMultiplier(path, nowNanos);
     for (int j = 0; j < Factor.COUNT; j++) {
-      s.epoch[j] = tables[j].epochAt(nowNanos);
+      s.epoch[j] = tables[j].epochAt(nowNanos); // throws for a time out of the table's range
       s.invW[j] = tables[j].inverseWeightAt(nowNanos, s.epoch[j]);
     }
+    window.advance(nowNanos);
     for (int j = 0; j < Factor.COUNT; j++) {
       predictLevels(j, path.keys(Factor.of(j)), s.epoch[j], s.invW[j], s);
       s.c[j] = j == Factor.OPENED.ordinal() ? opened : 1.0;
@@ -579,13 +581,13 @@ public final class ReachabilityModel {
     }
   }
 
-  /** Rejects a time outside the window or the tables' range, before anything changes. */
+  /**
+   * Rejects a time outside the window, before anything changes. The tables' own range check
+   * happens in {@code epochAt}, which every update calls for every table it writes before
+   * writing anything.
+   */
   private void checkTime(long nowNanos) {
     window.check(nowNanos);
-    for (EvidenceTable t : tables) {
-      t.epochAt(nowNanos);
-    }
-    window.advance(nowNanos);
   }
 
   private double openedMultiplier(PeerPath path, long nowNanos) {
@@ -594,7 +596,7 @@ public final class ReachabilityModel {
       return 1.0;
     }
     long silence = nowNanos - since;
-    double c = survival.survival(path, silence < 0 ? 0 : silence);
+    double c = survival.survival(path, silence < 0 ? 0 : silence, nowNanos);
     // A survival curve outside [0, 1] is a bug in the curve; clamp rather than corrupt beliefs.
     return c >= 0.0 ? Math.min(c, 1.0) : 0.0;
   }

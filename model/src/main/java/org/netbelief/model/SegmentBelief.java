@@ -77,6 +77,7 @@ public final class SegmentBelief implements SegmentReadout {
   // Below this normaliser the tilted mass sits too far in the tail for the grid: temper.
   private static final double MIN_NORMALISER = 1e-6;
   private static final double MIN_TILTED_VARIANCE = 1e-10;
+  private static final int SYMMETRISE_EVERY = 256;
 
   private final SegmentGraph graph;
   private final int capacity;
@@ -93,8 +94,8 @@ public final class SegmentBelief implements SegmentReadout {
   private boolean clockStarted;
 
   // Scratch for the per-observation update (sized for the longest path), reused every time.
-  private final DMatrixRMaj columns; // B = Σ[:, P], n×k
-  private final DMatrixRMaj columnsTimesGain; // B·W, n×k
+  private final DMatrixRMaj columns; // Bᵀ = Σ[P, :], k×n
+  private final DMatrixRMaj columnsTimesGain; // W·Bᵀ, k×n
   private final DMatrixRMaj gain; // W, k×k
   private final DMatrixRMaj shift; // a, k×1
   private final double[] blockCov = new double[SegmentGraph.MAX_PATH_SEGMENTS * SegmentGraph.MAX_PATH_SEGMENTS];
@@ -105,10 +106,12 @@ public final class SegmentBelief implements SegmentReadout {
   private final double[] tiltedChol = new double[blockCov.length];
   private final double[] work = new double[blockCov.length];
   private final double[] gridPoint = new double[SegmentGraph.MAX_PATH_SEGMENTS];
-  private final double[] gridX = new double[SegmentGraph.MAX_PATH_SEGMENTS];
   private final int[] gridDigits = new int[SegmentGraph.MAX_PATH_SEGMENTS];
   private final int[] querySlots = new int[SegmentGraph.MAX_PATH_SEGMENTS];
   private double normaliser;
+  private int updatesSinceSymmetrise;
+  private final double[] sigmoidPrefix = new double[SegmentGraph.MAX_PATH_SEGMENTS + 1];
+  private final double[] weightPrefix = new double[SegmentGraph.MAX_PATH_SEGMENTS + 1];
 
   // Ring of the latest observations for the fault diagnosis: path, outcome, and the probability
   // the belief gave that outcome just before folding it in (the ADF normaliser, free).
@@ -145,8 +148,8 @@ public final class SegmentBelief implements SegmentReadout {
     this.breakPrior = new double[capacity];
     this.decay = new double[capacity];
     int k = SegmentGraph.MAX_PATH_SEGMENTS;
-    this.columns = new DMatrixRMaj(capacity, k);
-    this.columnsTimesGain = new DMatrixRMaj(capacity, k);
+    this.columns = new DMatrixRMaj(k, capacity);
+    this.columnsTimesGain = new DMatrixRMaj(k, capacity);
     this.gain = new DMatrixRMaj(k, k);
     this.shift = new DMatrixRMaj(k, 1);
   }
@@ -362,16 +365,17 @@ public final class SegmentBelief implements SegmentReadout {
       decay[i] = f;
       m[i] = priorMean[i] + (m[i] - priorMean[i]) * f;
     }
-    // Σ ← F Σ F + diag(v0 (1 − f²)); symmetrised on the way, so round-off never accumulates.
+    // Σ ← F Σ F + diag(v0 (1 − f²)), row by row (sequential memory access; mirroring each entry
+    // into its transpose costs a cache miss per entry at n = 256). f_i·f_j is computed first, and
+    // IEEE multiplication commutes, so a symmetric Σ stays bitwise symmetric.
     double[] c = covariance.data;
     for (int i = 0; i < n; i++) {
       double fi = decay[i];
-      for (int j = 0; j < i; j++) {
-        double v = 0.5 * (c[i * n + j] + c[j * n + i]) * fi * decay[j];
-        c[i * n + j] = v;
-        c[j * n + i] = v;
+      int row = i * n;
+      for (int j = 0; j < n; j++) {
+        c[row + j] *= fi * decay[j];
       }
-      c[i * n + i] = c[i * n + i] * fi * fi + priorVariance[i] * (1 - fi * fi);
+      c[row + i] += priorVariance[i] * (1 - fi * fi);
     }
   }
 
@@ -947,51 +951,53 @@ public final class SegmentBelief implements SegmentReadout {
     int p = POINTS_FOR_LENGTH[k];
     double[] nodes = GaussHermite.nodes(p);
     double[] weights = GaussHermite.weights(p);
-    int total = 1;
     for (int a = 0; a < k; a++) {
-      total *= p;
       gridDigits[a] = 0;
       tiltedMean[a] = 0;
     }
     for (int a = 0; a < k * k; a++) {
       tiltedSecond[a] = 0;
     }
+    sigmoidPrefix[0] = 1;
+    weightPrefix[0] = 1;
     double z0 = 0;
-    for (int point = 0; point < total; point++) {
-      double w = 1;
-      for (int a = 0; a < k; a++) {
-        gridPoint[a] = nodes[gridDigits[a]];
-        w *= weights[gridDigits[a]];
-      }
-      double h = 1;
-      for (int a = 0; a < k; a++) {
+    // Odometer with the last dimension fastest. x_a depends on z_0..z_a only (L is lower
+    // triangular), so when digit j changes only x_j..x_{k−1} and their prefix products of σ and of
+    // the weights are recomputed: about one σ per grid point instead of k.
+    int changedFrom = 0;
+    while (changedFrom >= 0) {
+      for (int a = changedFrom; a < k; a++) {
+        double z = nodes[gridDigits[a]];
+        gridPoint[a] = z;
         double x = blockMean[a];
+        int row = a * k;
         for (int b = 0; b <= a; b++) {
-          x += blockChol[a * k + b] * gridPoint[b];
+          x += blockChol[row + b] * gridPoint[b];
         }
-        gridX[a] = x;
-        h *= LogitNormal.sigmoid(x);
+        sigmoidPrefix[a + 1] = sigmoidPrefix[a] * LogitNormal.sigmoid(x);
+        weightPrefix[a + 1] = weightPrefix[a] * weights[gridDigits[a]];
       }
+      double h = sigmoidPrefix[k];
       double likelihood = successProbability * h + (1 - successProbability) * (1 - h);
       if (exponent != 1.0) {
         likelihood = Math.pow(likelihood, exponent);
       }
-      double wl = w * likelihood;
+      double wl = weightPrefix[k] * likelihood;
       z0 += wl;
       for (int a = 0; a < k; a++) {
         double za = wl * gridPoint[a];
         tiltedMean[a] += za;
+        int row = a * k;
         for (int b = 0; b <= a; b++) {
-          tiltedSecond[a * k + b] += za * gridPoint[b];
+          tiltedSecond[row + b] += za * gridPoint[b];
         }
       }
-      // Odometer over the grid digits.
-      for (int a = 0; a < k; a++) {
-        if (++gridDigits[a] < p) {
-          break;
-        }
+      int a = k - 1;
+      while (a >= 0 && ++gridDigits[a] == p) {
         gridDigits[a] = 0;
+        a--;
       }
+      changedFrom = a;
     }
     normaliser = z0;
     if (z0 > 0) {
@@ -1057,36 +1063,39 @@ public final class SegmentBelief implements SegmentReadout {
     }
     int n = graph.segmentCount();
     double[] c = covariance.data;
-    columns.reshape(n, k, false);
-    for (int i = 0; i < n; i++) {
-      for (int a = 0; a < k; a++) {
-        columns.data[i * k + a] = c[i * n + slots[a]];
-      }
+    // Bᵀ (k×n): the path's covariance columns are its rows, Σ being symmetric, so each is one
+    // contiguous copy instead of n strided reads.
+    columns.reshape(k, n, false);
+    for (int a = 0; a < k; a++) {
+      System.arraycopy(c, slots[a] * n, columns.data, a * n, n);
     }
     shift.reshape(k, 1, false);
-    columnsTimesGain.reshape(n, k, false);
-    // μ += B a and B W with EJML's row-major kernels (no allocation). Σ += (B W) Bᵀ is symmetric:
-    // computing the lower triangle and mirroring it halves the flops of a general
-    // multAddTransB and keeps Σ exactly symmetric even when many outcomes share one timestamp
-    // (the drift step, which also symmetrises, is skipped then).
-    CommonOps_DDRM.multAdd(columns, shift, mean);
-    CommonOps_DDRM.mult(columns, gain, columnsTimesGain);
-    double[] bw = columnsTimesGain.data;
-    double[] b = columns.data;
-    for (int i = 0; i < n; i++) {
-      int rowI = i * k;
-      for (int j = 0; j <= i; j++) {
-        int rowJ = j * k;
-        double v = 0;
-        for (int a = 0; a < k; a++) {
-          v += bw[rowI + a] * b[rowJ + a];
-        }
-        double updated = c[i * n + j] + v;
-        c[i * n + j] = updated;
-        c[j * n + i] = updated;
-      }
+    columnsTimesGain.reshape(k, n, false);
+    // μ += B a = (Bᵀ)ᵀ a;  Σ += B W Bᵀ = (W Bᵀ)ᵀ Bᵀ. EJML's row-major kernels on preallocated
+    // matrices; for n ≥ 15 multAddTransA takes its "reorder" form, a row-wise axpy over
+    // contiguous memory that the JIT vectorises, with no allocation. B W Bᵀ is symmetric up to
+    // round-off; symmetrise() removes the asymmetry every SYMMETRISE_EVERY observations (the
+    // Cholesky of a path block reads one triangle meanwhile).
+    CommonOps_DDRM.multAddTransA(columns, shift, mean);
+    CommonOps_DDRM.mult(gain, columns, columnsTimesGain);
+    CommonOps_DDRM.multAddTransA(columnsTimesGain, columns, covariance);
+    if (++updatesSinceSymmetrise >= SYMMETRISE_EVERY) {
+      symmetrise();
     }
     return true;
+  }
+
+  private void symmetrise() {
+    updatesSinceSymmetrise = 0;
+    int n = graph.segmentCount();
+    double[] c = covariance.data;
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        double v = 0.5 * (c[i * n + j] + c[j * n + i]);
+        c[i * n + j] = v;
+        c[j * n + i] = v;
+      }
+    }
   }
 
   private double probabilityAllWork(int[] slots, int k, long nowNanos) {

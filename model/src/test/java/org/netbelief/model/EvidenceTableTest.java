@@ -266,4 +266,25 @@ class EvidenceTableTest {
     assertThat(b.alpha()).isCloseTo(1 + 2, within(1e-12));
     assertThat(b.beta()).isCloseTo(1, within(1e-12));
   }
+
+  @Test
+  void epochBoundaries_decayExactlyOnEitherSide() {
+    // Events exactly at, just before and just after epoch boundaries (64 half-lives) of a table
+    // with an odd half-life: the reciprocal-multiplication epoch must match exact floor division,
+    // so each read equals the closed form 2^(-(t_read - t_event)/h).
+    long h = 1_234_567_891L;
+    long epoch = 64 * h;
+    EvidenceTable t = table(h);
+    long key = 1;
+    long[] times = {epoch - 1, epoch, epoch + 1, 5 * epoch - 1, 5 * epoch, -epoch, -epoch - 1,
+        -3 * epoch + 1};
+    for (long when : times) {
+      EvidenceTable fresh = table(h);
+      fresh.observe(key, true, when);
+      long read = when + 3 * h;
+      assertThat(fresh.successes(key, read)).as("event at %d", when)
+          .isCloseTo(0.125, within(1e-12));
+    }
+    t.observe(key, true, 0);
+  }
 }

@@ -114,7 +114,7 @@ class ReachabilityModelTest {
   @Test
   void multiplier_openedDecaysWithSilence_throughTheHook() {
     long[] seen = new long[1];
-    HoleSurvival curve = (p, silence) -> {
+    HoleSurvival curve = (p, silence, t) -> {
       seen[0] = silence;
       return silence < 20 * SECOND ? 1.0 : 0.25;
     };
@@ -131,10 +131,38 @@ class ReachabilityModelTest {
   }
 
   @Test
+  void holeSurvival_learned_usesTheSurvivalModelOfTheAttachedNat() {
+    SurvivalModel lifetimes = SurvivalModel.builder().levelStrengths(0.5, 0.5).build();
+    long[] nat = {FeatureKeys.of("natClass", "EIM/APDF"), FeatureKeys.of("nat", "198.51.100.7")};
+    long now = SECOND;
+    for (int i = 0; i < 50; i++) {
+      lifetimes.observeSurvival(nat, 20 * SECOND, now);
+      lifetimes.observeLoss(nat, 90 * SECOND, 1.0, now);
+    }
+    ReachabilityModel model = ReachabilityModel.builder()
+        .holeSurvival(HoleSurvival.learned(lifetimes)).build();
+    PeerPath path = model.path(TOKENS);
+    path.attach(nat);
+    path.openedAt(now);
+    double shortSilence = model.multiplier(path, Factor.OPENED, now + 10 * SECOND);
+    double longSilence = model.multiplier(path, Factor.OPENED, now + 200 * SECOND);
+    assertThat(shortSilence).isCloseTo(
+        lifetimes.holeOpenProbability(nat, 10 * SECOND, now + 10 * SECOND), within(1e-12));
+    assertThat(shortSilence).isGreaterThan(0.8);
+    assertThat(longSilence).isLessThan(0.3);
+    PeerPath bare = model.path(TOKENS);
+    bare.openedAt(now);
+    double[] before = snapshot(model, bare, now);
+    assertThatThrownBy(() -> model.failure(bare, now + SECOND))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no NAT keys");
+    assertThat(snapshot(model, bare, now)).containsExactly(before);
+  }
+
+  @Test
   void holeSurvival_exponential_halvesPerHalfLife() {
     HoleSurvival s = HoleSurvival.exponential(30 * SECOND);
-    assertThat(s.survival(null, 30 * SECOND)).isCloseTo(0.5, within(1e-12));
-    assertThat(s.survival(null, 0)).isEqualTo(1.0);
+    assertThat(s.survival(null, 30 * SECOND, 0)).isCloseTo(0.5, within(1e-12));
+    assertThat(s.survival(null, 0, 0)).isEqualTo(1.0);
     assertThatThrownBy(() -> HoleSurvival.exponential(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
   }

@@ -142,13 +142,13 @@ class NatSystemTest {
         Process rv = cli(pub, "rv", "rendezvous", "--listen", "203.0.113.1:7000", "--duration", "20");
         Thread.sleep(1500);
         Process bob = cli(hb, "bob", "peer", "--rendezvous", "203.0.113.1:7000", "--name", "bob", "--send", "hi alice",
-                "--keepalive-millis", keepaliveMillis, "--rendezvous-keepalive-millis", "1000", "--duration", "18");
+                "--policy", "fixed", "--keepalive-millis", keepaliveMillis, "--rendezvous-keepalive-millis", "1000", "--duration", "18");
         // Liveness wait: alice connects only once bob is registered (else the rendezvous rightly declines).
         for (int i = 0; i < 200 && !Files.readString(dir.resolve("bob.out")).contains("\"registered\""); i++) {
             Thread.sleep(50);
         }
         List<String> aliceArgs = new ArrayList<>(List.of("peer", "--rendezvous", "203.0.113.1:7000", "--name", "alice",
-                "--connect", "bob", "--send", "hello bob", "--keepalive-millis", keepaliveMillis,
+                "--connect", "bob", "--send", "hello bob", "--policy", "fixed", "--keepalive-millis", keepaliveMillis,
                 "--rendezvous-keepalive-millis", "1000", "--duration", "15"));
         aliceArgs.addAll(List.of(aliceExtra));
         Process alice = cli(ha, "alice", aliceArgs.toArray(new String[0]));

@@ -59,13 +59,42 @@ final class PeerCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:0", description = "Local UDP address (default: ${DEFAULT-VALUE}).")
     InetSocketAddress bind;
 
+    @Option(names = "--policy", defaultValue = "beliefs", paramLabel = "beliefs|fixed",
+            description = "beliefs: netbelief's model decides candidates, pacing, give-up and keepalives;"
+                    + " fixed: the fixed timers of --give-up-millis and --keepalive-millis (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "Model configuration (priors, half-lives) for --policy beliefs, e.g. from './netbelief fit'.")
+    Path modelFile;
+
     @Option(names = "--give-up-millis", defaultValue = "" + DefaultPunchPolicy.GIVE_UP_MILLIS,
-            description = "Punching time before falling back to the relay (default: ${DEFAULT-VALUE}).")
+            description = "With --policy fixed: punching time before falling back to the relay (default: ${DEFAULT-VALUE}).")
     long giveUpMillis;
 
     @Option(names = "--keepalive-millis", defaultValue = "" + DefaultPunchPolicy.KEEPALIVE_MILLIS,
-            description = "Keepalive interval of an established path (default: ${DEFAULT-VALUE}).")
+            description = "With --policy fixed: keepalive interval of an established path (default: ${DEFAULT-VALUE}).")
     long keepaliveMillis;
+
+    /** The policy and observer chosen by --policy and --model. */
+    private Object[] policyAndObserver() throws java.io.IOException {
+        switch (policy) {
+            case "fixed":
+                if (modelFile != null) {
+                    throw new IllegalArgumentException("--model applies to --policy beliefs only");
+                }
+                return new Object[] {new DefaultPunchPolicy(giveUpMillis, keepaliveMillis), PathObserver.NONE};
+            case "beliefs":
+                org.netbelief.punch.belief.BeliefPolicy.Builder b = org.netbelief.punch.belief.BeliefPolicy.builder();
+                if (modelFile != null) {
+                    b.model(org.netbelief.punch.config.ModelConfigFiles.load(modelFile));
+                }
+                org.netbelief.punch.belief.BeliefPolicy beliefs = b.build();
+                return new Object[] {beliefs, beliefs};
+            default:
+                throw new IllegalArgumentException("--policy must be 'beliefs' or 'fixed', got '" + policy + "'");
+        }
+    }
 
     @Option(names = "--rendezvous-keepalive-millis", paramLabel = "MS",
             description = "Keepalive interval of the link to the rendezvous (default: --keepalive-millis).")
@@ -76,6 +105,13 @@ final class PeerCommand implements Callable<Integer> {
         JsonLines json = new JsonLines(main.out);
         SecureRandom rnd = new SecureRandom();
         Identity identity = idFile != null ? Identity.loadOrCreate(idFile, rnd) : Identity.generate(rnd);
+        Object[] chosen;
+        try {
+            chosen = policyAndObserver();
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            main.err.println("netbelief: " + e.getMessage());
+            return 2;
+        }
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Set<String> sentTo = ConcurrentHashMap.newKeySet();
         try (UdpDriver driver = UdpDriver.open(bind)) {
