@@ -12,7 +12,7 @@ import org.netbelief.model.internal.FactorMath;
  * c_j times that of the Beta with the two moments of Π q_j: the product of independent Betas is
  * not a Beta, but its moment-matched Beta is a close fit (Tang and Gupta 1984 give the exact density as a
  * Meijer G-function); {@code AttemptBeliefTest} measures the interval bounds against Monte Carlo
- * quantiles of the exact product and {@code docs/model-reachability.md} reports the error.
+ * quantiles of the exact product and {@code docs/model.md (§7)} reports the error.
  *
  * <pre>{@code
  * AttemptBelief b = model.attempt(path, now);

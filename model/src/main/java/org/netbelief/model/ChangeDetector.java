@@ -23,7 +23,7 @@ import java.util.Arrays;
  * scaled down to {@code retain} pseudo-observations while the run's evidence is kept, so the
  * belief moves to what was seen since the change; then g restarts. Threshold 8 (a Bayes factor of
  * about 3000) gives under 10^-4 false detections per observation on stationary streams at p ∈
- * {0.05, 0.5, 0.95}; see {@code docs/model-reachability.md} for the measurements.
+ * {0.05, 0.5, 0.95}; see {@code docs/model.md (§7)} for the measurements.
  *
  * <pre>{@code
  * ChangeDetector detector = ChangeDetector.builder().build();

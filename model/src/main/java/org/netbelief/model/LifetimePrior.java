@@ -11,7 +11,7 @@ import org.apache.commons.math3.special.Erf;
  * die before 20 s, 66% before 3 minutes and 95% before 10 minutes. That matches what is known:
  * RFC 4787 REQ-5 asks for at least 2 minutes (5 recommended), while measured home gateways range
  * from about 30 s to several minutes, and stacks assume "30 s is a common UDP NAT timeout"
- * (sources in {@code docs/model-survival.md}).
+ * (sources in {@code docs/model.md (§8)}).
  *
  * <p>The per-bin strength is small on purpose (default 0.005 pseudo-observations): the prior mean is
  * the population's hazard, but one NAT has a sharp timer, so its hazard in a bin is close to 0 or

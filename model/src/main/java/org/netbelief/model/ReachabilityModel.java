@@ -114,7 +114,7 @@ public final class ReachabilityModel {
 
   /**
    * Configures a {@link ReachabilityModel}. The defaults, and where they come from, are listed
-   * in {@code docs/model-reachability.md}:
+   * in {@code docs/model.md (§7)}:
    *
    * <table>
    * <caption>Defaults</caption>

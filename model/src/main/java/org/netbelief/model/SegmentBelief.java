@@ -26,7 +26,7 @@ import org.netbelief.model.internal.LogitNormal;
  * dimensions) and carrying the change to every other segment through the Gaussian conditional
  * (the rest depends on the path only through the covariance column). That is a rank-{@code k}
  * update, {@code O(k n²)}; an extended-Kalman step (rank one) was measured and rejected: it misses
- * the exact posterior by far more than the accuracy target (see {@code docs/model-segments.md}).
+ * the exact posterior by far more than the accuracy target (see {@code docs/model.md (§9)}).
  * Matrices are preallocated at the capacity and reused: {@link #observe} allocates nothing.
  *
  * <p>Example:

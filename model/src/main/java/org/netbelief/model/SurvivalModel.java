@@ -14,6 +14,8 @@ import org.netbelief.model.internal.HazardCurve;
  * strength says how many observations its parent's estimate is worth, as in {@link
  * FeatureChain}; level 0 starts from the {@link LifetimePrior}. The row of bin b for feature key k
  * has the key {@code fmix64(k + (b+1)·φ)}, so bins never collide with plain feature rows.
+ * Row j counts bindings seen alive after a silence reaching edge j (successes) and bindings
+ * found dead within edge j (failures); the bins' Betas are fitted from these counts when read.
  *
  * <pre>{@code
  * SurvivalModel model = SurvivalModel.builder().levelStrengths(0.5, 0.5).build();
@@ -27,7 +29,7 @@ import org.netbelief.model.internal.HazardCurve;
  * below g (fractional for the bin holding g). A packet lost after g while the other reachability
  * factors are healthy (weight {@code blame}) spreads one death over the bins up to g in proportion
  * to their posterior death probability, with survival evidence for the bins before each possible
- * death bin (interval censoring, one EM step; see {@code docs/model-survival.md}).
+ * death bin (interval censoring, one EM step; see {@code docs/model.md (§8)}).
  *
  * <p><b>Doubt on change.</b> A loss the model was confident would not happen (log Bayes factor of
  * "the NAT changed, its lifetime is back to the prior" against "unchanged" above {@link
@@ -237,22 +239,14 @@ public final class SurvivalModel implements HoleLifetime {
     if (edge >= 1) {
       table.observeAll(binKeys(natKeys, edge, sc.keys), 0, natKeys.length, 1.0, 0.0, nowNanos);
     }
-    // The survival frontier: the longest silence this NAT has survived (decaying like the rest
-    // of the evidence). Raised to g by adding the difference; a racing writer can only make it
-    // a little larger than the true maximum of the two silences.
-    long frontierKey = binKey(natKeys[natKeys.length - 1], curve.bins() + 1);
-    table.read(frontierKey, nowNanos, sc.sf);
-    double known = Math.min(g, curve.maxSeconds());
-    if (known > sc.sf[0]) {
-      table.observe(frontierKey, known - sc.sf[0], 0.0, nowNanos);
-    }
   }
 
   /**
    * A packet was lost after a silence of {@code silenceNanos}, and with probability {@code blame}
    * the binding's expiry is why (1 when the other reachability factors are known healthy, for
    * example the rendezvous still reaches the peer). Spreads {@code blame} deaths over the bins up
-   * to the silence by their posterior death probability. Allocation-free.
+   * to the silence by their posterior death probability (when read: the death is one count at the
+   * edge above the silence, and the fit attributes it). Allocation-free.
    *
    * @throws IllegalArgumentException for a negative silence, blame not in [0, 1], or keys that do
    *     not fit; nothing changes
@@ -276,7 +270,7 @@ public final class SurvivalModel implements HoleLifetime {
     double logBayes = Math.log(changed / Math.max(unchanged, 1e-12));
     if (blame * logBayes > doubtThreshold && weakestEvidence(sc, g) >= doubtMinEvidence) {
       long specific = natKeys[natKeys.length - 1];
-      for (int j = 1; j <= curve.bins() + 1; j++) { // the edges and the survival frontier
+      for (int j = 1; j <= curve.bins(); j++) {
         table.discount(binKey(specific, j), doubtKeep);
       }
       doubts.incrementAndGet();
@@ -459,13 +453,18 @@ public final class SurvivalModel implements HoleLifetime {
   }
 
   /**
-   * The longest silence this NAT has survived, in seconds, decayed with the evidence (the most
-   * specific level only). Planners never plan a keepalive silence beyond it unless the prior
-   * alone allows it: the main binding does not explore; probes do.
+   * The longest edge reached by at least {@code minCount} (decayed) survivals of the most specific
+   * level, from counts loaded into {@code alive}; 0 when none.
    */
-  double frontierSeconds(long[] natKeys, long nowNanos, Scratch sc) {
-    table.read(binKey(natKeys[natKeys.length - 1], curve.bins() + 1), nowNanos, sc.sf);
-    return sc.sf[0];
+  double supportedSilence(double[] alive, double minCount) {
+    double reached = 0.0;
+    for (int j = curve.bins(); j >= 1; j--) {
+      reached += alive[j];
+      if (reached >= minCount * (1.0 - 1e-9)) {
+        return curve.edge(j);
+      }
+    }
+    return 0.0;
   }
 
   /** The prior's conditional survival of bin b (what level 0 shrinks toward). */

@@ -19,9 +19,12 @@ class KeepalivePlannerTest {
   }
 
   @Test
-  void keepaliveInterval_neverBeyondTheLongestSurvivedSilence() {
+  void keepaliveInterval_neverBeyondASilenceSurvivedTwice() {
     SurvivalModel m = SurvivalModel.builder().build();
     KeepalivePlanner p = KeepalivePlanner.builder(m).build();
+    // One survival is not enough support for the main binding (a probe may have been lucky).
+    m.observeSurvival(nat, 40 * S, 0);
+    assertThat(p.keepaliveIntervalNanos(nat, 0)).isLessThan(12 * S);
     m.observeSurvival(nat, 40 * S, 0);
     assertThat(p.keepaliveIntervalNanos(nat, 0)).isLessThanOrEqualTo(40 * S).isGreaterThan(20 * S);
   }
@@ -56,6 +59,32 @@ class KeepalivePlannerTest {
       m.observeLoss(nat, 150 * S, 1.0, 0);
     }
     assertThat(p.nextProbeGapNanos(nat, 0)).isEqualTo(KeepalivePlanner.NO_PROBE);
+  }
+
+  /*
+   * Allocation-free planner queries, by the JVM's per-thread allocation counter after warm-up:
+   * one 16-byte object per call would show as >= 32 kB over 2 000 calls; the bound is 4 kB.
+   */
+  @Test
+  void intervalAndProbe_afterWarmUp_allocateNothing() {
+    SurvivalModel m = SurvivalModel.builder().build();
+    KeepalivePlanner p = KeepalivePlanner.builder(m).build();
+    m.observeSurvival(nat, 100 * S, 0);
+    m.observeLoss(nat, 150 * S, 1.0, 0);
+    com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    long sink = 0;
+    for (int i = 0; i < 3000; i++) {
+      sink += p.keepaliveIntervalNanos(nat, i) + p.nextProbeGapNanos(nat, i);
+    }
+    long before = bean.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < 2000; i++) {
+      sink += p.keepaliveIntervalNanos(nat, i) + p.nextProbeGapNanos(nat, i);
+    }
+    long allocated = bean.getThreadAllocatedBytes(tid) - before;
+    assertThat(sink).isNotZero();
+    assertThat(allocated).isLessThan(4096);
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** The worked example of docs/model-segments.md, printed step by step. */
+/** The worked example of docs/model.md (§9), printed step by step. */
 class SegmentBeliefWorkedExampleTest {
   static final long S = 1_000_000_000L;
   static final long UPLINK = 1;

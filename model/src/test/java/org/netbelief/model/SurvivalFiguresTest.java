@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The figures of docs/model-survival.md: synthetic binding streams with fixed seeds, a model
+ * The figures of docs/model.md (§8): synthetic binding streams with fixed seeds, a model
  * starting from the home-gateway prior, the planner probing with a sacrificial binding (at most
  * 20 probes) while the main binding keeps its planned keepalives for six hours of virtual time.
  *

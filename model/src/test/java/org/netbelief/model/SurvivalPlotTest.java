@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Writes the plot of docs/model-survival.md: S(g) with its 90% band for a NAT whose true
+ * Writes the plot of docs/model.md (§8): S(g) with its 90% band for a NAT whose true
  * lifetime is 120 s, after the learning run of {@link SurvivalFiguresTest} (six hours, seed 42),
  * next to the prior's curve.
  *

@@ -625,6 +625,8 @@ public final class PeerEngine implements Engine {
                     observer.onSilencePass(s.pathKey, s.probeSilence, now);
                     s.probeSentAt = 0;
                     s.misses = 0;
+                    // Re-plan after each answered keepalive: lifetime probes may have moved it.
+                    s.keepalive = policy.keepaliveIntervalNanos(s.pathKey, now);
                     s.deadline = now + s.keepalive;
                 }
                 return null;

@@ -17,6 +17,7 @@ import org.netbelief.punch.crypto.Keys;
 import org.netbelief.punch.crypto.RateLimiter;
 import org.netbelief.punch.internal.AuthLink;
 import org.netbelief.punch.internal.LongMap;
+import org.netbelief.punch.internal.ProbeQueue;
 import org.netbelief.punch.wire.Candidate;
 import org.netbelief.punch.wire.DropReason;
 import org.netbelief.punch.wire.Endpoints;
@@ -39,7 +40,12 @@ import org.netbelief.punch.wire.FrameWriter;
  *       bytes than it sent (checked on every such answer, counted as {@link
  *       DropReason#AMPLIFICATION}).
  *   <li>Each source address has a token bucket ({@value #RATE_PER_SECOND}/s, burst {@value
- *       #RATE_BURST}) for REGISTER, REGISTER_PROOF and CONNECT.
+ *       #RATE_BURST}) for REGISTER, REGISTER_PROOF, CONNECT and PROBE_REQUEST.
+ *   <li>Lifetime probes: a PROBE_REQUEST (gap 1 s to 1 h, checked by the decoder) schedules one
+ *       PROBE_REPLY, smaller than the request, to the request's observed source after the gap;
+ *       at most {@value #MAX_PENDING_PROBES_PER_SOURCE} pending per source address and {@value
+ *       #MAX_PENDING_PROBES} in total. A request beyond a limit is dropped and counted as {@link
+ *       DropReason#RATE_LIMITED}. Due replies are sent by {@link #onTimer}.
  * </ul>
  *
  * <pre>{@code
@@ -60,6 +66,10 @@ public final class RendezvousEngine implements Engine {
     public static final int RATE_BURST = 40;
     /** How long an unanswered offer is kept. */
     public static final long OFFER_TTL_NANOS = 30_000_000_000L;
+    /** Most lifetime-probe replies pending per source address. */
+    public static final int MAX_PENDING_PROBES_PER_SOURCE = 4;
+    /** Most lifetime-probe replies pending in total. */
+    public static final int MAX_PENDING_PROBES = 4096;
     private static final long SWEEP_NANOS = 1_000_000_000L;
     private static final DropReason[] REASONS = DropReason.values();
 
@@ -82,6 +92,8 @@ public final class RendezvousEngine implements Engine {
     private final LongMap<Offer> offers = new LongMap<>();
     private final Map<String, Offer> offersByRequest = new HashMap<>();
     private long nextSweep = Long.MIN_VALUE;
+    private final ProbeQueue probes = new ProbeQueue(MAX_PENDING_PROBES, MAX_PENDING_PROBES_PER_SOURCE, 12);
+    private long probeRepliesSent;
 
     private static final class Registration {
         String idHex;
@@ -157,8 +169,11 @@ public final class RendezvousEngine implements Engine {
                 return onRegister(n, from, now);
             case T_REGISTER_PROOF:
                 return onProof(n, from, now);
+            case T_PROBE_REQUEST:
+                return onProbeRequest(n, from, now);
             case T_CHALLENGE:
             case T_REJECTED:
+            case T_PROBE_REPLY:
                 return DropReason.WRONG_ROLE;
             default:
                 break;
@@ -206,6 +221,32 @@ public final class RendezvousEngine implements Engine {
         makeCookie(from, in, r.bodyOffset(), Math.floorDiv(now, COOKIE_BUCKET_NANOS), cookieScratch);
         int len = FrameWriter.challenge(out, 0, cookieScratch, 0);
         return answerUnverified(len, n, from);
+    }
+
+    /**
+     * Schedules the reply of a lifetime probe: to the observed source, after the requested gap.
+     * No state is kept about the source beyond the bounded queue entry.
+     */
+    private DropReason onProbeRequest(int n, InetSocketAddress from, long now) {
+        if (PROBE_REPLY_LENGTH > n) {
+            return DropReason.AMPLIFICATION; // unreachable by the layout; the rule is checked anyway
+        }
+        if (!limiter.tryAcquire(from.getAddress(), now)) {
+            return DropReason.RATE_LIMITED;
+        }
+        long due = now + r.probeGapMillis() * 1_000_000L;
+        return probes.offer(due, r.firstLong(), from) ? null : DropReason.RATE_LIMITED;
+    }
+
+    /** Sends every probe reply due by {@code now}; allocation-free. */
+    private void sendDueProbes(long now) {
+        while (probes.nextDueNanos() <= now) {
+            int len = FrameWriter.probeReply(out, 0, probes.peekNonce());
+            InetSocketAddress to = probes.peekDestination();
+            probes.poll();
+            probeRepliesSent++;
+            emit(len, to);
+        }
     }
 
     /** The amplification rule, checked on every answer to a source that has not proven itself. */
@@ -454,6 +495,11 @@ public final class RendezvousEngine implements Engine {
 
     @Override
     public void onTimer(long nowNanos) {
+        try {
+            sendDueProbes(nowNanos);
+        } catch (RuntimeException e) {
+            drop(DropReason.INTERNAL_ERROR); // a sink failure never stops the timer
+        }
         if (nowNanos < nextSweep) {
             return;
         }
@@ -483,7 +529,7 @@ public final class RendezvousEngine implements Engine {
 
     @Override
     public long nextDeadlineNanos() {
-        return nextSweep == Long.MIN_VALUE ? 0 : nextSweep;
+        return nextSweep == Long.MIN_VALUE ? 0 : Math.min(nextSweep, probes.nextDueNanos());
     }
 
     @Override
@@ -503,6 +549,16 @@ public final class RendezvousEngine implements Engine {
     /** @return number of live registrations */
     public int registrations() {
         return byId.size();
+    }
+
+    /** @return lifetime-probe replies waiting for their gap to pass */
+    public int pendingProbes() {
+        return probes.size();
+    }
+
+    /** @return lifetime-probe replies sent so far */
+    public long probeRepliesSent() {
+        return probeRepliesSent;
     }
 
     /** @return number of sessions the relay can carry */

@@ -40,7 +40,7 @@ public final class BetaQuantiles {
    * Measured error (BetaQuantilesTest: 200 × 200 log-spaced (α, β) over [0.1, 1e4]² that fall
    * between the nodes, the centre of every cell and 1 000 points along each edge, against
    * commons-math3): worst absolute error 2.4e-4 over the six probabilities
-   * (docs/model-fast-interval.md has the figure per level), 40× inside the 0.01 contract. The
+   * (docs/model.md (§3.1) has the figure per level), 40× inside the 0.01 contract. The
    * Catmull-Rom interpolation error is O(h³); it is largest where one parameter is ≈ 0.1 and the
    * other ≈ 1–2, where the logit bends most.
    *

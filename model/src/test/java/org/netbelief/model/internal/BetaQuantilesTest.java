@@ -241,7 +241,7 @@ class BetaQuantilesTest {
   /**
    * Why a grid: the usual shortcuts on small pseudo-counts (what decayed tables mostly hold) at
    * the 0.95 level, over α, β ∈ [0.1, 10] and over α, β ∈ [1, 10]. Each misses the 0.01
-   * contract by far; the figures printed here are the ones docs/model-fast-interval.md quotes.
+   * contract by far; the figures printed here are the ones docs/model.md (§3.1) quotes.
    */
   @Test
   void simpleApproximations_smallCounts_missTheContract() {

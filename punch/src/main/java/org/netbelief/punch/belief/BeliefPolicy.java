@@ -18,6 +18,7 @@ import org.netbelief.model.RttModel;
 import org.netbelief.model.SurvivalModel;
 import org.netbelief.model.decide.Decisions;
 import org.netbelief.model.decide.GiveUp;
+import org.netbelief.punch.LifetimeProbePolicy;
 import org.netbelief.punch.PathObserver;
 import org.netbelief.punch.PunchPolicy;
 import org.netbelief.punch.config.FactorConfig;
@@ -38,9 +39,13 @@ import org.netbelief.punch.wire.Frame;
  *   <li><b>Give up and relay</b>: when the probability that any attempt left in the punching
  *       budget succeeds falls below a threshold ({@link Decisions#giveUp}), or the budget is
  *       spent.
- *   <li><b>Keepalive interval</b>: the longest silence both NATs of the path survive with
- *       credible reliability ({@link KeepalivePlanner}), learnt from keepalives that passed or
- *       failed after a silence.
+ *   <li><b>Keepalive interval</b>: the longest silence our own NAT survives with credible
+ *       reliability ({@link KeepalivePlanner}), learnt from keepalives that passed or failed
+ *       after a silence and from lifetime probes ({@link LifetimeProbePolicy}).
+ *   <li><b>Lifetime probes</b>: the gap the planner wants tested on a sacrificial binding
+ *       ({@link KeepalivePlanner#nextProbeGapNanos}); a reply is survival evidence for our NAT,
+ *       a missing one a loss with blame 1 when the rendezvous answered the main socket within
+ *       the last {@link #RENDEZVOUS_RECENT_NANOS} ns, else {@link #UNCERTAIN_PROBE_BLAME}.
  *   <li><b>Probe timeout</b>: the 99.9th percentile of the path's round-trip belief.
  * </ul>
  *
@@ -61,7 +66,19 @@ import org.netbelief.punch.wire.Frame;
  * <p>Single-threaded, like the engine that calls it. The per-packet calls allocate nothing once a
  * path is known; {@link #onPathCreated} allocates the path's state.
  */
-public final class BeliefPolicy implements PunchPolicy, PathObserver {
+public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimeProbePolicy {
+  /**
+   * A lost lifetime probe is blamed fully on our NAT when the rendezvous answered the main socket
+   * this recently (60 s: three rendezvous keepalives at the link's lease/3 cadence): the
+   * rendezvous and our uplink were working, so only the silent binding can have failed.
+   */
+  public static final long RENDEZVOUS_RECENT_NANOS = 60_000_000_000L;
+  /**
+   * Blame of a lost probe when the rendezvous has not answered recently: the uplink or the
+   * rendezvous may have dropped the reply, so the loss says less about the binding's lifetime.
+   */
+  public static final double UNCERTAIN_PROBE_BLAME = 0.25;
+
   /** Candidate kind of a peer-reflexive endpoint (learned from an incoming packet). */
   private static final int KIND_REFLEXIVE = 0;
 
@@ -77,6 +94,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver {
   private final long[] ownNatKeys;
   private final long[] globalRttKeys;
   private final LongMap<PathState> paths = new LongMap<>();
+  private long lastRendezvousAnswerNanos = Long.MIN_VALUE;
 
   /** What the policy keeps per path. */
   private static final class PathState {
@@ -96,7 +114,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver {
   private BeliefPolicy(Builder b) {
     this.reachability = b.reachability.build();
     this.rtt = b.rtt.build();
-    this.survival = SurvivalModel.builder().levelStrengths(0.5, 0.5).build();
+    this.survival = SurvivalModel.builder().levelStrengths(0.005, 0.005).build();
     this.planner = KeepalivePlanner.builder(survival).reliability(b.keepaliveReliability)
         .floor(b.keepaliveFloor).ceiling(b.keepaliveCeiling).build();
     this.localNetwork = b.localNetwork;
@@ -304,6 +322,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver {
 
   @Override
   public void onRendezvousAnswer(long rttNanos, long nowNanos) {
+    lastRendezvousAnswerNanos = nowNanos;
     reachability.direct(rendezvousPath, Factor.UPLINK, true, nowNanos);
   }
 
@@ -372,14 +391,42 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver {
         giveUpThreshold);
   }
 
+  /**
+   * Our own NAT's planned interval, for every path and the rendezvous link alike. Each side keeps
+   * its own NAT open: a binding is refreshed by outbound packets, and both our keepalives and our
+   * keepalive-acks are outbound, so the peer's NAT is the peer's to keep with its own planned
+   * interval. Taking the minimum with the remote NAT's belief would tie our cost to a prior we
+   * cannot probe (only the peer can), and pin the interval at that prior for ever.
+   */
   @Override
   public long keepaliveIntervalNanos(long pathKey, long nowNanos) {
-    long own = planner.keepaliveIntervalNanos(ownNatKeys, nowNanos);
-    PathState s = paths.get(pathKey);
-    if (s == null) {
-      return own;
-    }
-    return Math.min(own, planner.keepaliveIntervalNanos(s.remoteNatKeys, nowNanos));
+    return planner.keepaliveIntervalNanos(ownNatKeys, nowNanos);
+  }
+
+  // ------------------------------------------------------------------ lifetime discovery
+
+  /** The gap the planner wants tested on our NAT, or {@link #NO_PROBE}. */
+  @Override
+  public long nextProbeGapNanos(long nowNanos) {
+    long gap = planner.nextProbeGapNanos(ownNatKeys, nowNanos);
+    return gap == KeepalivePlanner.NO_PROBE ? NO_PROBE : gap;
+  }
+
+  /** Survival evidence for our NAT at the probe's gap. */
+  @Override
+  public void onProbeSurvived(long gapNanos, long nowNanos) {
+    survival.observeSurvival(ownNatKeys, gapNanos, nowNanos);
+  }
+
+  /**
+   * A loss for our NAT at the probe's gap: blame 1 when the rendezvous answered the main socket
+   * within {@link #RENDEZVOUS_RECENT_NANOS}, else {@link #UNCERTAIN_PROBE_BLAME}.
+   */
+  @Override
+  public void onProbeLost(long gapNanos, long nowNanos) {
+    boolean recent = lastRendezvousAnswerNanos != Long.MIN_VALUE
+        && nowNanos - lastRendezvousAnswerNanos <= RENDEZVOUS_RECENT_NANOS;
+    survival.observeLoss(ownNatKeys, gapNanos, recent ? 1.0 : UNCERTAIN_PROBE_BLAME, nowNanos);
   }
 
   @Override

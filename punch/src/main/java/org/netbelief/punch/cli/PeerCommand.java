@@ -19,9 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.netbelief.punch.DefaultPunchPolicy;
 import org.netbelief.punch.EngineSink;
+import org.netbelief.punch.LifetimeProbePolicy;
+import org.netbelief.punch.LifetimeProbing;
 import org.netbelief.punch.PathObserver;
 import org.netbelief.punch.PeerEngine;
 import org.netbelief.punch.PunchEvent;
+import org.netbelief.punch.PunchPolicy;
 import org.netbelief.punch.UdpDriver;
 import org.netbelief.punch.crypto.Identity;
 import picocli.CommandLine.Command;
@@ -100,6 +103,11 @@ final class PeerCommand implements Callable<Integer> {
             description = "Keepalive interval of the link to the rendezvous (default: --keepalive-millis).")
     Long rendezvousKeepaliveMillis;
 
+    @Option(names = "--probe-lifetime", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Learn how long the NAT keeps a silent binding with a second, sacrificial UDP socket"
+                    + " (lifetime discovery, docs/protocol.md); on by default when the policy learns lifetimes.")
+    boolean probeLifetime;
+
     @Override
     public Integer call() throws Exception {
         JsonLines json = new JsonLines(main.out);
@@ -157,19 +165,28 @@ final class PeerCommand implements Callable<Integer> {
                             .put("text", new String(b, StandardCharsets.UTF_8)));
                 }
             };
+            PunchPolicy punchPolicy = new DefaultPunchPolicy(giveUpMillis, keepaliveMillis,
+                    rendezvousKeepaliveMillis != null ? rendezvousKeepaliveMillis : keepaliveMillis);
             PeerEngine engine = new PeerEngine(identity, name, rendezvous, localCandidates(driver.localAddress()), connect == null,
-                    new DefaultPunchPolicy(giveUpMillis, keepaliveMillis,
-                            rendezvousKeepaliveMillis != null ? rendezvousKeepaliveMillis : keepaliveMillis), PathObserver.NONE, driver.sink(app), rnd);
+                    punchPolicy, PathObserver.NONE, driver.sink(app), rnd);
             holder[0] = engine;
             json.print(json.object("started").put("peer", identity.peerIdHex()).put("name", name)
                     .put("local", JsonLines.endpoint(driver.localAddress())));
             driver.start(engine, "peer");
             driver.execute(engine::start);
+            LifetimeProbing probing = probeLifetime && punchPolicy instanceof LifetimeProbePolicy lp
+                    ? LifetimeProbing.start(driver, lp, rendezvous, rnd) : null;
+            if (probing != null) {
+                json.print(json.object("probing").put("local", JsonLines.endpoint(probing.localAddress())));
+            }
             if (connect != null) {
                 String target = connect;
                 driver.execute(now -> engine.connect(target, now));
             }
             int code = waitForExit(exit, driver, engine, sentTo);
+            if (probing != null) {
+                probing.close();
+            }
             json.print(json.drops(engine, json.object("stopped").put("errors", driver.errors())));
             return code;
         } catch (IllegalArgumentException e) {

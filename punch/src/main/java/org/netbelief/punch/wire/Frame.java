@@ -128,6 +128,47 @@ public final class Frame {
     public static final int T_REGISTER_PROOF = 0x03;
     /** REJECTED (rendezvous to a verified source): reason 1. */
     public static final int T_REJECTED = 0x04;
+    /**
+     * PROBE_REQUEST (probe socket to rendezvous, unauthenticated): nonce 8 | gap millis 4, the gap
+     * between {@link #MIN_PROBE_GAP_MILLIS} and {@link #MAX_PROBE_GAP_MILLIS}. Lifetime discovery:
+     * asks the rendezvous to answer the observed source after the gap.
+     *
+     * <pre>
+     *  0                   1                   2                   3
+     *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+     * +---------------------------------------------------------------+
+     * |                header (8 bytes, type 0x05, flags 0)           |
+     * +---------------------------------------------------------------+  8
+     * |                         nonce (64 bits)                       |
+     * +---------------------------------------------------------------+ 16
+     * |                    requested gap, milliseconds                |
+     * +---------------------------------------------------------------+ 20
+     * </pre>
+     */
+    public static final int T_PROBE_REQUEST = 0x05;
+    /**
+     * PROBE_REPLY (rendezvous to the observed source of a PROBE_REQUEST, after the gap): nonce 8.
+     * 16 bytes, always smaller than the 20-byte request (no amplification).
+     *
+     * <pre>
+     *  0                   1                   2                   3
+     *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+     * +---------------------------------------------------------------+
+     * |            header (8 bytes, type 0x06, flags DIR = 1)         |
+     * +---------------------------------------------------------------+  8
+     * |                    nonce echoed (64 bits)                     |
+     * +---------------------------------------------------------------+ 16
+     * </pre>
+     */
+    public static final int T_PROBE_REPLY = 0x06;
+    /** Length of a PROBE_REQUEST datagram. */
+    public static final int PROBE_REQUEST_LENGTH = HEADER_LENGTH + 8 + 4;
+    /** Length of a PROBE_REPLY datagram. */
+    public static final int PROBE_REPLY_LENGTH = HEADER_LENGTH + 8;
+    /** Shortest gap a PROBE_REQUEST may ask for (1 s). */
+    public static final int MIN_PROBE_GAP_MILLIS = 1_000;
+    /** Longest gap a PROBE_REQUEST may ask for (1 h). */
+    public static final int MAX_PROBE_GAP_MILLIS = 3_600_000;
 
     /** First authenticated type code. */
     public static final int FIRST_AUTHENTICATED_TYPE = 0x10;

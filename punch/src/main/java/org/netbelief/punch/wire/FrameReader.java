@@ -130,6 +130,15 @@ public final class FrameReader {
                 }
                 return name(p + fixed, bodyEnd - SIGNATURE_LENGTH, true);
             }
+            case T_PROBE_REQUEST: {
+                if (n != 12) {
+                    return DropReason.MALFORMED_BODY;
+                }
+                int gap = Frame.i32(buf, p + 8);
+                return gap >= MIN_PROBE_GAP_MILLIS && gap <= MAX_PROBE_GAP_MILLIS ? null : DropReason.MALFORMED_BODY;
+            }
+            case T_PROBE_REPLY:
+                return n == 8 ? null : DropReason.MALFORMED_BODY;
             case T_REJECTED:
             case T_CLOSE:
                 return n == 1 ? null : DropReason.MALFORMED_BODY;
@@ -374,6 +383,11 @@ public final class FrameReader {
     /** @return the signed range of a REGISTER_PROOF ends here (the signature starts) */
     public int signatureOffset() {
         return bodyEnd - SIGNATURE_LENGTH;
+    }
+
+    /** @return the requested gap of a PROBE_REQUEST in milliseconds (validated to its bounds) */
+    public int probeGapMillis() {
+        return Frame.i32(buf, bodyOffset + 8);
     }
 
     /** @return the lease of a REGISTERED frame in milliseconds */

@@ -114,6 +114,42 @@ public final class FrameWriter {
     }
 
     /**
+     * PROBE_REQUEST: nonce | gap millis.
+     *
+     * @param out destination
+     * @param off frame start
+     * @param nonce the prober's nonce, echoed by the reply
+     * @param gapMillis the silence to test, {@link Frame#MIN_PROBE_GAP_MILLIS} to {@link
+     *     Frame#MAX_PROBE_GAP_MILLIS}
+     * @return frame end ({@link Frame#PROBE_REQUEST_LENGTH} bytes after {@code off})
+     * @throws IllegalArgumentException when the gap is outside its bounds
+     */
+    public static int probeRequest(byte[] out, int off, long nonce, int gapMillis) {
+        if (gapMillis < MIN_PROBE_GAP_MILLIS || gapMillis > MAX_PROBE_GAP_MILLIS) {
+            throw new IllegalArgumentException("probe gap " + gapMillis + " ms outside [" + MIN_PROBE_GAP_MILLIS
+                    + ", " + MAX_PROBE_GAP_MILLIS + "] ms");
+        }
+        int p = header(out, off, T_PROBE_REQUEST, 0, 12);
+        putLong(out, p, nonce);
+        Frame.putI32(out, p + 8, gapMillis);
+        return p + 12;
+    }
+
+    /**
+     * PROBE_REPLY: the echoed nonce.
+     *
+     * @param out destination
+     * @param off frame start
+     * @param nonce the nonce of the request
+     * @return frame end ({@link Frame#PROBE_REPLY_LENGTH} bytes after {@code off})
+     */
+    public static int probeReply(byte[] out, int off, long nonce) {
+        int p = header(out, off, T_PROBE_REPLY, FLAG_RESPONDER, 8);
+        putLong(out, p, nonce);
+        return p + 8;
+    }
+
+    /**
      * Starts an authenticated frame; the length field is fixed by {@link #endAuth}.
      *
      * @param out destination

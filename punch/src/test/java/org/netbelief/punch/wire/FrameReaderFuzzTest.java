@@ -63,4 +63,30 @@ class FrameReaderFuzzTest {
         }
         assertThat(rejected).isPositive();
     }
+
+    @Test
+    void wrap_mutatedProbeFrames_neverThrowAndKeepGapBounds() {
+        SplittableRandom rnd = new SplittableRandom(11L);
+        FrameReader r = new FrameReader();
+        byte[] out = new byte[Frame.MAX_DATAGRAM];
+        byte[] copy = new byte[Frame.PROBE_REQUEST_LENGTH];
+        int accepted = 0;
+        for (int i = 0; i < 100_000; i++) {
+            int n = rnd.nextBoolean() ? FrameWriter.probeRequest(out, 0, rnd.nextLong(), 1_000 + rnd.nextInt(1_000_000))
+                    : FrameWriter.probeReply(out, 0, rnd.nextLong());
+            System.arraycopy(out, 0, copy, 0, n);
+            int flips = 1 + rnd.nextInt(3);
+            for (int f = 0; f < flips; f++) {
+                copy[rnd.nextInt(n)] = (byte) rnd.nextInt(256);
+            }
+            int len = rnd.nextInt(4) == 0 ? rnd.nextInt(n + 1) : n;
+            if (r.wrap(copy, 0, len) == null) {
+                accepted++;
+                if (r.type() == Frame.T_PROBE_REQUEST) {
+                    assertThat(r.probeGapMillis()).isBetween(Frame.MIN_PROBE_GAP_MILLIS, Frame.MAX_PROBE_GAP_MILLIS);
+                }
+            }
+        }
+        assertThat(accepted).isPositive(); // flips inside the nonce keep frames valid
+    }
 }

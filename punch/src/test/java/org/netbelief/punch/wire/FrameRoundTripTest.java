@@ -216,4 +216,48 @@ class FrameRoundTripTest {
         out[AUTH_BODY_OFFSET + 8 + 10] = 1;
         assertThat(r.wrap(out, 0, auth(T_KEEPALIVE_ACK, p))).isEqualTo(DropReason.BAD_ENDPOINT);
     }
+
+    @Test
+    void probeRequest_roundTrip_nonceAndGap() {
+        int n = FrameWriter.probeRequest(out, 0, 0x0123456789ABCDEFL, 120_000);
+        assertThat(n).isEqualTo(PROBE_REQUEST_LENGTH);
+        assertThat(r.wrap(out, 0, n)).isNull();
+        assertThat(r.type()).isEqualTo(T_PROBE_REQUEST);
+        assertThat(r.fromResponder()).isFalse();
+        assertThat(r.firstLong()).isEqualTo(0x0123456789ABCDEFL);
+        assertThat(r.probeGapMillis()).isEqualTo(120_000);
+    }
+
+    @Test
+    void probeReply_roundTrip_isSmallerThanRequest() {
+        int n = FrameWriter.probeReply(out, 0, -5L);
+        assertThat(r.wrap(out, 0, n)).isNull();
+        assertThat(r.type()).isEqualTo(T_PROBE_REPLY);
+        assertThat(r.fromResponder()).isTrue();
+        assertThat(r.firstLong()).isEqualTo(-5L);
+        // No amplification by construction: the reply is smaller than the request it answers.
+        assertThat(n).isEqualTo(PROBE_REPLY_LENGTH).isLessThan(PROBE_REQUEST_LENGTH);
+    }
+
+    @Test
+    void probeRequest_gapOutOfBounds_dropsOrRefuses() {
+        for (int gap : new int[] {MIN_PROBE_GAP_MILLIS - 1, MAX_PROBE_GAP_MILLIS + 1, 0, -1, Integer.MIN_VALUE}) {
+            int n = FrameWriter.probeRequest(out, 0, 1L, 1_000);
+            Frame.putI32(out, HEADER_LENGTH + 8, gap);
+            assertThat(r.wrap(out, 0, n)).as("gap %d", gap).isEqualTo(DropReason.MALFORMED_BODY);
+            assertThat(r.type()).isEqualTo(-1);
+        }
+        assertThat(r.wrap(out, 0, FrameWriter.probeRequest(out, 0, 1L, MIN_PROBE_GAP_MILLIS))).isNull();
+        assertThat(r.wrap(out, 0, FrameWriter.probeRequest(out, 0, 1L, MAX_PROBE_GAP_MILLIS))).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FrameWriter.probeRequest(out, 0, 1L, 999))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("999");
+    }
+
+    @Test
+    void probeFrames_wrongBodyLength_malformed() {
+        FrameWriter.header(out, 0, T_PROBE_REQUEST, 0, 8);
+        assertThat(r.wrap(out, 0, HEADER_LENGTH + 8)).isEqualTo(DropReason.MALFORMED_BODY);
+        FrameWriter.header(out, 0, T_PROBE_REPLY, 1, 12);
+        assertThat(r.wrap(out, 0, HEADER_LENGTH + 12)).isEqualTo(DropReason.MALFORMED_BODY);
+    }
 }
