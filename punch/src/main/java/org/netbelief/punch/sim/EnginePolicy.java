@@ -10,10 +10,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.ToIntFunction;
 import org.netbelief.model.AttemptBelief;
 import org.netbelief.model.Interval;
 import org.netbelief.punch.EngineSink;
+import org.netbelief.punch.LifetimeProbePolicy;
+import org.netbelief.punch.LifetimeProber;
 import org.netbelief.punch.PathObserver;
 import org.netbelief.punch.PeerEngine;
 import org.netbelief.punch.PunchEvent;
@@ -52,6 +55,8 @@ import org.netbelief.punch.trace.TraceWriter;
  * {@value #REREGISTER_MILLIS} ms later, as an application would.
  */
 public final class EnginePolicy implements Policy {
+  /** The port of a peer's lifetime prober (the engine is on 5000). */
+  public static final int PROBER_PORT = 5001;
   /** Delay before a peer registers again after a failed registration. */
   public static final long REREGISTER_MILLIS = 5_000;
 
@@ -135,6 +140,22 @@ public final class EnginePolicy implements Policy {
     return this;
   }
 
+  /**
+   * Lifetime probes sent by the peers' {@link LifetimeProber}s so far (0 when the policy is not
+   * a {@link LifetimeProbePolicy}): the probing's cost, outside any connection's packets.
+   */
+  public long lifetimeProbes() {
+    long n = 0;
+    if (hosts != null) {
+      for (Host h : hosts) {
+        if (h.prober != null) {
+          n += h.prober.probesSurvived() + h.prober.probesLost();
+        }
+      }
+    }
+    return n;
+  }
+
   /** Peer {@code i}'s policy, after {@link #setUp}. */
   public PunchPolicy policy(int i) {
     return hosts[i].policy;
@@ -184,6 +205,15 @@ public final class EnginePolicy implements Policy {
       PeerEngine e = h.engine;
       h.app.attach(e, e::start);
       network.bind(population.host(i), 5000, h.app);
+      if (h.policy instanceof LifetimeProbePolicy) {
+        // As a deployed peer does (LifetimeProbing): a prober on a second port of the same host
+        // measures its own NAT's binding lifetime on a sacrificial binding.
+        EngineApplication probeApp = new EngineApplication(null);
+        h.prober = new LifetimeProber(probeApp, rv, (LifetimeProbePolicy) h.policy,
+            new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i), network.now());
+        probeApp.attach(h.prober, null);
+        network.bind(population.host(i), PROBER_PORT, probeApp);
+      }
       hosts[i] = h;
     }
     if (watch) {
@@ -393,6 +423,7 @@ public final class EnginePolicy implements Policy {
     EngineApplication app;
     PeerEngine engine;
     PunchPolicy policy;
+    LifetimeProber prober;
     PathObserver model;
     PathObserver traced;
     final LongMap<Integer> peerOfPath = new LongMap<>();

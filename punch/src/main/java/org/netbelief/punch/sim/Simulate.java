@@ -145,6 +145,7 @@ public final class Simulate {
       extra.put(name + ".packetsSent", stats[k].sent());
       extra.put(name + ".packetsDropped", stats[k].dropped());
       extra.put(name + ".events", stats[k].events());
+      extra.put(name + ".lifetimeProbes", policies.get(k).lifetimeProbes());
     }
     long end = Simulation.endNanos(scenario);
     ReportWriter.write(out, scenario, log, end, extra, true);

@@ -36,7 +36,8 @@ class ReplayTest {
       BeliefPolicy recorded = (BeliefPolicy) p.policy(Integer.parseInt(b.host()));
       assertThat(b.successProbability()).as(b.toString())
           .isEqualTo(recorded.successProbability(b.pathKey(), b.atNanos()));
-      assertThat(b.keepaliveNanos()).isEqualTo(recorded.keepaliveIntervalNanos(b.pathKey(), b.atNanos()));
+      // Keepalive intervals are not compared: the lifetime prober's outcomes reach the policy
+      // directly (LifetimeProbePolicy), not through the PathObserver, so trace v1 lacks them.
     }
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
