@@ -86,7 +86,8 @@ final class PeerCommand implements Callable<Integer> {
                 if (modelFile != null) {
                     throw new IllegalArgumentException("--model applies to --policy beliefs only");
                 }
-                return new Object[] {new DefaultPunchPolicy(giveUpMillis, keepaliveMillis), PathObserver.NONE};
+                return new Object[] {new DefaultPunchPolicy(giveUpMillis, keepaliveMillis,
+                        rendezvousKeepaliveMillis != null ? rendezvousKeepaliveMillis : keepaliveMillis), PathObserver.NONE};
             case "beliefs":
                 org.netbelief.punch.belief.BeliefPolicy.Builder b = org.netbelief.punch.belief.BeliefPolicy.builder();
                 if (modelFile != null) {
@@ -165,10 +166,9 @@ final class PeerCommand implements Callable<Integer> {
                             .put("text", new String(b, StandardCharsets.UTF_8)));
                 }
             };
-            PunchPolicy punchPolicy = new DefaultPunchPolicy(giveUpMillis, keepaliveMillis,
-                    rendezvousKeepaliveMillis != null ? rendezvousKeepaliveMillis : keepaliveMillis);
+            PunchPolicy punchPolicy = (PunchPolicy) chosen[0];
             PeerEngine engine = new PeerEngine(identity, name, rendezvous, localCandidates(driver.localAddress()), connect == null,
-                    punchPolicy, PathObserver.NONE, driver.sink(app), rnd);
+                    punchPolicy, (PathObserver) chosen[1], driver.sink(app), rnd);
             holder[0] = engine;
             json.print(json.object("started").put("peer", identity.peerIdHex()).put("name", name)
                     .put("local", JsonLines.endpoint(driver.localAddress())));

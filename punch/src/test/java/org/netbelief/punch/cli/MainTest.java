@@ -86,7 +86,11 @@ class MainTest {
         assertThat(est.path("via").asText()).isEqualTo("direct");
         assertThat(est.path("name").asText()).isEqualTo("bob");
         assertThat(est.path("endpoint").asText()).startsWith("127.0.0.1:");
-        assertThat(est.path("beliefs").path("keepaliveMillis").asLong()).isEqualTo(15_000);
+        // The default policy is the belief policy: a planned keepalive within its floor and
+        // ceiling (5 s .. 10 min) and the success probability behind the choice of path.
+        assertThat(est.path("beliefs").path("keepaliveMillis").asLong()).isBetween(5_000L, 600_000L);
+        assertThat(est.path("beliefs").path("successProbability").isNumber()).isTrue();
+        assertThat(est.path("beliefs").path("successProbability").asDouble()).isStrictlyBetween(0.0, 1.0);
         assertThat(b.events("data")).singleElement().satisfies(n -> assertThat(n.path("text").asText()).isEqualTo("hello bob"));
         assertThat(a.events("data")).singleElement().satisfies(n -> assertThat(n.path("text").asText()).isEqualTo("hi alice"));
         assertThat(r.events("registered")).hasSize(2);
