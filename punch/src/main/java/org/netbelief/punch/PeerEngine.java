@@ -707,6 +707,9 @@ public final class PeerEngine implements Engine {
         s.round = 0;
         s.punchStart = now;
         s.nextRound = now;
+        if (policy.relayWhilePunching(firstPath(s), now)) {
+            s.relayReady = true;
+        }
         punchRound(s, now);
     }
 
@@ -723,10 +726,14 @@ public final class PeerEngine implements Engine {
         for (int i = 0; i < s.cands.length; i++) {
             sendIntro(s, s.cands[i].endpoint(), s.pathKeys[i], i, now);
         }
-        s.nextRound = now + policy.retryDelayNanos(s.round, now);
+        s.nextRound = now + policy.retryDelayNanos(firstPath(s), s.round, now);
         s.round++;
         s.deadline = s.nextRound;
         schedule(s.deadline);
+    }
+
+    private static long firstPath(Session s) {
+        return s.pathKeys.length > 0 ? s.pathKeys[0] : 0;
     }
 
     private void sendIntro(Session s, InetSocketAddress to, long pathKey, int index, long now) {

@@ -98,4 +98,30 @@ public interface PunchPolicy {
     default double successProbability(long pathKey, long nowNanos) {
         return Double.NaN;
     }
+
+    /**
+     * {@link #retryDelayNanos(int, long)} for the punching of one session; {@code pathKey} is
+     * the session's best-ranked candidate path, so a policy can pace per peer. The default
+     * ignores the path.
+     *
+     * @param pathKey the session's first-ranked path
+     * @param round 0 for the first round
+     * @param nowNanos time
+     * @return nanoseconds, &gt; 0
+     */
+    default long retryDelayNanos(long pathKey, int round, long nowNanos) {
+        return retryDelayNanos(round, nowNanos);
+    }
+
+    /**
+     * Whether the relay carries the session's data from the start, while punching goes on (as
+     * mesh VPNs do), instead of only after giving up. The default is false.
+     *
+     * @param pathKey the session's first-ranked path
+     * @param nowNanos time
+     * @return true to make the relay usable as soon as punching starts
+     */
+    default boolean relayWhilePunching(long pathKey, long nowNanos) {
+        return false;
+    }
 }

@@ -21,8 +21,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "netbelief", mixinStandardHelpOptions = true, version = "netbelief 0.1.0",
         description = "Hole punching with honest beliefs about the network.",
-        subcommands = {RendezvousCommand.class, PeerCommand.class, FitCommand.class,
-            EvaluateCommand.class})
+        subcommands = {SimulateCommand.class, ReplayCommand.class, RendezvousCommand.class,
+            PeerCommand.class, FitCommand.class, EvaluateCommand.class})
 public final class Main implements Runnable {
     /** Exit code: the rendezvous did not answer. */
     public static final int EXIT_UNREACHABLE = 3;
@@ -67,7 +67,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        err.println("netbelief: choose a subcommand: rendezvous, peer, fit or evaluate (see --help)");
+        err.println("netbelief: choose a subcommand: simulate, replay, rendezvous, peer, fit or evaluate (see --help)");
     }
 
     /**

@@ -46,4 +46,19 @@ public final class ConnectionLog {
   public List<ConnectionRecord> records(String policy) {
     return Collections.unmodifiableList(byPolicy.getOrDefault(policy, List.of()));
   }
+
+  /**
+   * Moves every policy of {@code other} (a log filled by another run, e.g. on another thread)
+   * into this one, after the policies already here; record ids are per policy, so they keep.
+   *
+   * @throws IllegalArgumentException when a policy is in both logs
+   */
+  public void addAll(ConnectionLog other) {
+    for (String p : other.byPolicy.keySet()) {
+      if (byPolicy.containsKey(p)) {
+        throw new IllegalArgumentException("policy " + p + " is already in this log");
+      }
+    }
+    byPolicy.putAll(other.byPolicy);
+  }
 }

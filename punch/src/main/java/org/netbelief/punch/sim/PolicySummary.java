@@ -17,7 +17,8 @@ import java.util.List;
  * @param keepalivesPerConnectionHour keepalives per hour a connection was carried
  * @param holesLostPerConnectionHour lost holes per hour a connection was direct
  * @param relayShare share of requests carried by the relay and never direct
- * @param giveUpMedianSeconds median time from request to giving up, over those that gave up
+ * @param giveUpMedianSeconds median time from request to giving up, over the hopeless pairs
+ *     (those the oracle says cannot punch) that gave up
  * @param firstAttemptShare share of direct successes that needed one attempt
  * @param brierScore mean squared error of the predicted probabilities against outcomes
  * @param expectedCalibrationError 10 equal-width bins, weighted mean |mean prediction - rate|
@@ -102,7 +103,7 @@ public record PolicySummary(
       } else if (r.relayAt() >= 0) {
         relayOnly++;
       }
-      if (r.gaveUpAt() >= 0) {
+      if (r.gaveUpAt() >= 0 && !r.oraclePunchable()) {
         giveUp[ng++] = (r.gaveUpAt() - r.requestedAt()) / 1e9;
       }
     }
