@@ -126,6 +126,51 @@ class NatSystemTest {
         assertThat(bob.stream().filter(n -> n.path("event").asText().equals("data"))).hasSize(1);
     }
 
+    /**
+     * The learned keepalive for real: conntrack's UDP timeouts are 12 s on both routers, the peers
+     * run the default belief policy (keepalives planned from the learnt NAT lifetime, a sacrificial
+     * socket probing it) and alice sends every 18 s, longer than the timeout. Every message must
+     * arrive directly and no path may be lost: the planned keepalive stayed inside the real
+     * binding lifetime while the prober explored beyond it.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void shortConntrackTimeout_learnedKeepalive_holeStaysOpen() throws Exception {
+        topology(false);
+        for (String r : new String[] {ra, rb}) {
+            ns(r, "sysctl", "-qw", "net.netfilter.nf_conntrack_udp_timeout=12");
+            ns(r, "sysctl", "-qw", "net.netfilter.nf_conntrack_udp_timeout_stream=12");
+        }
+        Process rv = cli(pub, "rv", "rendezvous", "--listen", "203.0.113.1:7000", "--duration", "120");
+        Thread.sleep(1500);
+        Process bob = cli(hb, "bob", "peer", "--rendezvous", "203.0.113.1:7000", "--name", "bob",
+                "--duration", "115");
+        for (int i = 0; i < 200 && !Files.readString(dir.resolve("bob.out")).contains("\"registered\""); i++) {
+            Thread.sleep(50);
+        }
+        Process alice = cli(ha, "alice", "peer", "--rendezvous", "203.0.113.1:7000", "--name", "alice",
+                "--connect", "bob", "--send", "ping", "--send-every", "18000", "--duration", "110");
+        assertThat(alice.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(bob.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(rv.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        for (String name : new String[] {"rv", "bob", "alice"}) {
+            System.out.println("--- " + name + "\n" + Files.readString(dir.resolve(name + ".out"))
+                    + Files.readString(dir.resolve(name + ".err")));
+        }
+        assertThat(alice.exitValue()).isZero();
+        assertThat(bob.exitValue()).isZero();
+        JsonNode est = first(lines("alice"), "established");
+        assertThat(est.path("via").asText()).isEqualTo("direct");
+        assertThat(est.path("beliefs").path("keepaliveMillis").asLong()).isLessThan(12_000);
+        List<JsonNode> bobLines = lines("bob");
+        // About 110 s / 18 s = 6 sends; at least 5 must have arrived, all directly.
+        assertThat(bobLines.stream().filter(n -> n.path("event").asText().equals("data")))
+                .hasSizeGreaterThanOrEqualTo(5)
+                .allSatisfy(n -> assertThat(n.path("via").asText()).isEqualTo("direct"));
+        assertThat(bobLines.stream().filter(n -> n.path("event").asText().equals("path-lost"))).isEmpty();
+        assertThat(lines("alice").stream().filter(n -> n.path("event").asText().equals("path-lost"))).isEmpty();
+    }
+
     private void shortConntrackTimeouts() throws Exception {
         for (String r : new String[] {ra, rb}) {
             ns(r, "sysctl", "-qw", "net.netfilter.nf_conntrack_udp_timeout=3");
