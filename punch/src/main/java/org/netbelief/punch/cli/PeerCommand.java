@@ -79,22 +79,25 @@ final class PeerCommand implements Callable<Integer> {
             description = "With --policy fixed: keepalive interval of an established path (default: ${DEFAULT-VALUE}).")
     long keepaliveMillis;
 
+    /** The engine's policy and the observer that learns from its packet events. */
+    private record PolicyChoice(PunchPolicy policy, PathObserver observer) {}
+
     /** The policy and observer chosen by --policy and --model. */
-    private Object[] policyAndObserver() throws java.io.IOException {
+    private PolicyChoice policyAndObserver() throws java.io.IOException {
         switch (policy) {
             case "fixed":
                 if (modelFile != null) {
                     throw new IllegalArgumentException("--model applies to --policy beliefs only");
                 }
-                return new Object[] {new DefaultPunchPolicy(giveUpMillis, keepaliveMillis,
-                        rendezvousKeepaliveMillis != null ? rendezvousKeepaliveMillis : keepaliveMillis), PathObserver.NONE};
+                return new PolicyChoice(new DefaultPunchPolicy(giveUpMillis, keepaliveMillis,
+                        rendezvousKeepaliveMillis != null ? rendezvousKeepaliveMillis : keepaliveMillis), PathObserver.NONE);
             case "beliefs":
                 org.netbelief.punch.belief.BeliefPolicy.Builder b = org.netbelief.punch.belief.BeliefPolicy.builder();
                 if (modelFile != null) {
                     b.model(org.netbelief.punch.config.ModelConfigFiles.load(modelFile));
                 }
                 org.netbelief.punch.belief.BeliefPolicy beliefs = b.build();
-                return new Object[] {beliefs, beliefs};
+                return new PolicyChoice(beliefs, beliefs);
             default:
                 throw new IllegalArgumentException("--policy must be 'beliefs' or 'fixed', got '" + policy + "'");
         }
@@ -114,7 +117,7 @@ final class PeerCommand implements Callable<Integer> {
         JsonLines json = new JsonLines(main.out);
         SecureRandom rnd = new SecureRandom();
         Identity identity = idFile != null ? Identity.loadOrCreate(idFile, rnd) : Identity.generate(rnd);
-        Object[] chosen;
+        PolicyChoice chosen;
         try {
             chosen = policyAndObserver();
         } catch (IllegalArgumentException | java.io.IOException e) {
@@ -166,9 +169,9 @@ final class PeerCommand implements Callable<Integer> {
                             .put("text", new String(b, StandardCharsets.UTF_8)));
                 }
             };
-            PunchPolicy punchPolicy = (PunchPolicy) chosen[0];
+            PunchPolicy punchPolicy = chosen.policy();
             PeerEngine engine = new PeerEngine(identity, name, rendezvous, localCandidates(driver.localAddress()), connect == null,
-                    punchPolicy, (PathObserver) chosen[1], driver.sink(app), rnd);
+                    punchPolicy, chosen.observer(), driver.sink(app), rnd);
             holder[0] = engine;
             json.print(json.object("started").put("peer", identity.peerIdHex()).put("name", name)
                     .put("local", JsonLines.endpoint(driver.localAddress())));

@@ -13,6 +13,7 @@ import org.netbelief.punch.EngineSink;
 import org.netbelief.punch.PathObserver;
 import org.netbelief.punch.PeerEngine;
 import org.netbelief.punch.PunchEvent;
+import org.netbelief.punch.PunchPolicy;
 import org.netbelief.punch.RendezvousEngine;
 import org.netbelief.punch.crypto.Identity;
 
@@ -48,11 +49,7 @@ class EngineOnSimTest {
   static Run run(NatBehavior natA, NatBehavior natB) {
     SecureRandom rnd = new SecureRandom();
     SimNetwork net = new SimNetwork(5);
-    LinkProfile up = LinkProfile.ofMillis(15, 2, 0);
-    int rvHost = net.addHost(SimNetwork.INTERNET, Endpoints.address(RV), up);
-    EngineApplication rvApp = new EngineApplication(null);
-    rvApp.attach(new RendezvousEngine(rvApp, rnd), null);
-    net.bind(rvHost, Endpoints.port(RV), rvApp);
+    rendezvous(net, rnd);
 
     Events ea = new Events();
     Events eb = new Events();
@@ -65,15 +62,29 @@ class EngineOnSimTest {
     return new Run(ea, eb, net.stats());
   }
 
+  /** The rendezvous at {@link #RV} on the simulated Internet. */
+  static void rendezvous(SimNetwork net, SecureRandom rnd) {
+    int rvHost = net.addHost(SimNetwork.INTERNET, Endpoints.address(RV),
+        LinkProfile.ofMillis(15, 2, 0));
+    EngineApplication rvApp = new EngineApplication(null);
+    rvApp.attach(new RendezvousEngine(rvApp, rnd), null);
+    net.bind(rvHost, Endpoints.port(RV), rvApp);
+  }
+
   static EngineApplication peer(SimNetwork net, NatBehavior b, String pub, String name,
       Events events, SecureRandom rnd) {
+    return peer(net, b, pub, name, events, new DefaultPunchPolicy(), PathObserver.NONE, rnd);
+  }
+
+  /** A peer behind its own NAT with address {@code pub}, driven by {@code policy}. */
+  static EngineApplication peer(SimNetwork net, NatBehavior b, String pub, String name,
+      Events events, PunchPolicy policy, PathObserver observer, SecureRandom rnd) {
     int nat = net.addNat(SimNetwork.INTERNET, Endpoints.parseAddress(pub), b,
         LinkProfile.ofMillis(15, 2, 0));
     int host = net.addHost(nat, Endpoints.parseAddress("192.168.1.2"), LinkProfile.IDEAL);
     EngineApplication app = new EngineApplication(events);
     PeerEngine e = new PeerEngine(Identity.generate(rnd), name,
-        Endpoints.toSocketAddress(RV), List.of(), true, new DefaultPunchPolicy(),
-        PathObserver.NONE, app, rnd);
+        Endpoints.toSocketAddress(RV), List.of(), true, policy, observer, app, rnd);
     app.attach(e, e::start);
     net.bind(host, 5000, app);
     return app;
