@@ -361,7 +361,9 @@ public final class ReachabilityModel {
    * that is not a new draw for the population the general rows describe: the second and later
    * rounds of one punching session to one endpoint fail for the same reason as the first, so
    * they tell the endpoint's row more (the failure was no accident) but the pooled rows nothing
-   * new ({@code parentWeight} 0). With 1 this is the plain failure.
+   * new ({@code parentWeight} 0). With 1 this is the plain failure. A chain without a remote
+   * level (UPLINK's, by default) has a most specific row shared by every path: it still gets
+   * the whole masses, as a repeated failure is new evidence that our side is still down.
    *
    * <pre>{@code
    * model.failure(path, Blame.ADF, Set.of(), 1.0, t0);          // first round: a new draw
