@@ -41,9 +41,10 @@ import org.netbelief.punch.wire.Frame;
  *       candidate first when both peers share a public address.
  *   <li><b>Retry pacing</b>: the 99th percentile of the round-trip belief, doubled per round
  *       (a Bayesian RFC 6298), between 50 ms and 2 s.
- *   <li><b>Give up and relay</b>: when the probability that any attempt left in the punching
- *       budget succeeds falls below a threshold ({@link Decisions#giveUp}), or the budget is
- *       spent.
+ *   <li><b>Give up and relay</b>: when the probability that a round left in the punching
+ *       budget succeeds falls below a threshold, judged on the model that the pair either works
+ *       (its rounds then fail only with a small, learnt ε) or never will ({@link
+ *       Decisions#giveUpInSession}), or when the budget is spent.
  *   <li><b>Keepalive interval</b>: the longest silence our own NAT survives with credible
  *       reliability ({@link KeepalivePlanner}), learnt from keepalives that passed or failed
  *       after a silence and from lifetime probes ({@link LifetimeProbePolicy}).
@@ -55,8 +56,11 @@ import org.netbelief.punch.wire.Frame;
  * </ul>
  *
  * <p>Evidence: an acknowledged introduction is a success for every factor of its path; an
- * unanswered round a failure shared among the factors by assumed-density filtering; a
- * rendezvous answer (or silence) is direct UPLINK evidence pooled over all paths; a keepalive
+ * unanswered round a failure shared among the factors by assumed-density filtering, with
+ * UPLINK held (no blame) while the rendezvous answers, and pooled into the general rows only
+ * for the first failed round of a punching session (the later rounds fail for the same reason
+ * and teach only the endpoint's row); a rendezvous answer (or silence) is direct UPLINK
+ * evidence pooled over all paths; a keepalive
  * answered after a silence is survival evidence for both NATs of the path, an unanswered one a
  * loss shared between them. A LAN candidate of a peer behind another public address is expected
  * to fail and its failures are not counted as evidence. Only authenticated packets reach the
@@ -443,8 +447,9 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
   }
 
   /**
-   * The give-up decision with its reasons, for the most promising path of {@code pathKeys};
-   * null when none of the paths is known.
+   * The give-up decision with its reasons, for the most promising path of {@code pathKeys}
+   * ({@link Decisions#giveUpInSession} with the session's failed rounds and the prediction at
+   * its start); null when none of the paths is known.
    */
   public GiveUp giveUpDecision(long[] pathKeys, int rounds, long elapsedNanos, long nowNanos) {
     PathState best = null;
@@ -526,6 +531,11 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     return missesBeforeLost;
   }
 
+  /**
+   * P(a new introduction attempt on the path succeeds): the four factors' product at a fresh
+   * opening ({@link ReachabilityModel#pSuccessFresh}), with UPLINK counted 1 while the
+   * rendezvous answers; NaN for an unknown path.
+   */
   @Override
   public double successProbability(long pathKey, long nowNanos) {
     PathState s = paths.get(pathKey);
