@@ -326,7 +326,7 @@ public final class ReachabilityModel {
       s.ds[j] = 1.0;
       s.df[j] = 0.0;
     }
-    apply(path, nowNanos, s);
+    apply(path, nowNanos, 1.0, s);
   }
 
   /** Records a failed attempt on {@code path}, blamed as configured (default ADF). */
@@ -351,7 +351,35 @@ public final class ReachabilityModel {
    *     nothing changes
    */
   public void failure(PeerPath path, Blame how, java.util.Set<Factor> held, long nowNanos) {
+    failure(path, how, held, 1.0, nowNanos);
+  }
+
+  /**
+   * As {@link #failure(PeerPath, Blame, java.util.Set, long)}, but the general rows of every
+   * chain (all but the most specific level) receive the blame masses scaled by {@code
+   * parentWeight} in [0, 1]; the most specific row receives them whole. For a repeated failure
+   * that is not a new draw for the population the general rows describe: the second and later
+   * rounds of one punching session to one endpoint fail for the same reason as the first, so
+   * they tell the endpoint's row more (the failure was no accident) but the pooled rows nothing
+   * new ({@code parentWeight} 0). With 1 this is the plain failure. A chain without a remote
+   * level (UPLINK's, by default) has a most specific row shared by every path: it still gets
+   * the whole masses, as a repeated failure is new evidence that our side is still down.
+   *
+   * <pre>{@code
+   * model.failure(path, Blame.ADF, Set.of(), 1.0, t0);          // first round: a new draw
+   * model.failure(path, Blame.ADF, Set.of(), 0.0, t0 + 500_000_000L); // its repeat
+   * }</pre>
+   *
+   * @throws IllegalArgumentException as the plain failure, or for {@code parentWeight} outside
+   *     [0, 1]; nothing changes
+   */
+  public void failure(PeerPath path, Blame how, java.util.Set<Factor> held, double parentWeight,
+      long nowNanos) {
     checkPath(path);
+    if (!(parentWeight >= 0.0 && parentWeight <= 1.0)) {
+      throw new IllegalArgumentException(
+          "parent weight must lie in [0, 1], got " + parentWeight);
+    }
     if (how == null) {
       throw new IllegalArgumentException("blame must not be null");
     }
@@ -390,7 +418,7 @@ public final class ReachabilityModel {
         s.df[s.free[i]] = s.tb[i];
       }
     }
-    apply(path, nowNanos, s);
+    apply(path, nowNanos, parentWeight, s);
   }
 
   /** Direct evidence about one factor: one success or failure for that factor's chain alone. */
@@ -487,6 +515,39 @@ public final class ReachabilityModel {
     return p;
   }
 
+  /**
+   * P(a new attempt succeeds): Π E[q_j] over the factors not in {@code held}, with OPENED's
+   * multiplier at zero silence. A new introduction makes both peers punch at once, so the chance
+   * that an old opening survived does not enter (use {@link #pSuccess} for an attempt that
+   * relies on an earlier opening); a factor known to hold now (for example UPLINK while the
+   * rendezvous answers) counts 1. Allocation-free for a reused set.
+   *
+   * <pre>{@code
+   * double p = model.pSuccessFresh(path, Set.of(Factor.UPLINK), now); // rendezvous just answered
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for a null path or set, or a time out of range
+   */
+  public double pSuccessFresh(PeerPath path, java.util.Set<Factor> held, long nowNanos) {
+    checkPath(path);
+    if (held == null) {
+      throw new IllegalArgumentException("set of held factors must not be null");
+    }
+    // As pSuccess: a path never opened has multiplier 1 (and a learned curve is not asked).
+    double fresh = path.openedAtNanos() == PeerPath.NEVER ? 1.0
+        : survival.survival(path, 0L, nowNanos);
+    fresh = fresh >= 0.0 ? Math.min(fresh, 1.0) : 0.0;
+    Scratch s = SCRATCH.get();
+    prepare(path, nowNanos, s);
+    double p = fresh;
+    for (int j = 0; j < Factor.COUNT; j++) {
+      if (!held.contains(Factor.of(j))) {
+        p *= s.a[j] / (s.a[j] + s.b[j]);
+      }
+    }
+    return p;
+  }
+
   /** The belief about the attempt: every factor's belief and the product's distribution. */
   public AttemptBelief attempt(PeerPath path, long nowNanos) {
     checkPath(path);
@@ -557,7 +618,8 @@ public final class ReachabilityModel {
     }
   }
 
-  private void apply(PeerPath path, long nowNanos, Scratch s) {
+  /** Adds the masses in {@code s}: whole to the most specific row, × parentWeight above it. */
+  private void apply(PeerPath path, long nowNanos, double parentWeight, Scratch s) {
     for (int j = 0; j < Factor.COUNT; j++) {
       double ds = s.ds[j];
       double df = s.df[j];
@@ -565,18 +627,33 @@ public final class ReachabilityModel {
         continue;
       }
       long[] keys = path.keys(Factor.of(j));
-      tables[j].observeAll(keys, 0, keys.length, ds, df, nowNanos);
-      detect(j, keys, ds, df, nowNanos, s);
+      if (parentWeight == 1.0) {
+        tables[j].observeAll(keys, 0, keys.length, ds, df, nowNanos);
+        detect(j, keys, 0, keys.length, ds, df, nowNanos, s);
+      } else {
+        int last = keys.length - 1;
+        if (parentWeight > 0.0) {
+          tables[j].observeAll(keys, 0, last, ds * parentWeight, df * parentWeight, nowNanos);
+          detect(j, keys, 0, last, ds * parentWeight, df * parentWeight, nowNanos, s);
+        }
+        tables[j].observeAll(keys, last, keys.length, ds, df, nowNanos);
+        detect(j, keys, last, keys.length, ds, df, nowNanos, s);
+      }
     }
   }
 
   private void detect(int j, long[] keys, double ds, double df, long nowNanos, Scratch s) {
+    detect(j, keys, 0, keys.length, ds, df, nowNanos, s);
+  }
+
+  private void detect(int j, long[] keys, int from, int to, double ds, double df, long nowNanos,
+      Scratch s) {
     if (detectors == null) {
       return;
     }
     ChangeDetector d = detectors[j];
     int base = j * MAX_DEPTH;
-    for (int i = 0; i < keys.length; i++) {
+    for (int i = from; i < to; i++) {
       d.observe(tables[j], keys[i], s.pred[base + i], ds, df, nowNanos);
     }
   }

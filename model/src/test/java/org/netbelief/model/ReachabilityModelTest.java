@@ -318,4 +318,76 @@ class ReachabilityModelTest {
     assertThat(model.table(Factor.UPLINK).halfLifeNanos())
         .isEqualTo(Duration.ofMinutes(5).toNanos());
   }
+
+  @Test
+  void failure_parentWeightZero_movesOnlyTheMostSpecificRow() {
+    // Two models see the same failure, one with parent weight 0 (a repeated round of one
+    // session), one plain. The failed path's most specific rows get identical masses; only the
+    // plain failure reaches the pooled rows, so only there does a sibling endpoint move.
+    // UPLINK is held: its chain has no remote level, so its most specific row (localNetwork)
+    // is shared by every path and would move the sibling either way.
+    ReachabilityModel repeat = ReachabilityModel.builder().build();
+    ReachabilityModel plain = ReachabilityModel.builder().build();
+    Map<String, String> sibling = new java.util.HashMap<>(TOKENS);
+    sibling.put("remoteEndpoint", "198.51.100.8:4500");
+    PeerPath r = repeat.path(TOKENS);
+    PeerPath rs = repeat.path(sibling);
+    PeerPath q = plain.path(TOKENS);
+    PeerPath qs = plain.path(sibling);
+    double siblingBefore = repeat.pSuccess(rs, SECOND);
+    repeat.failure(r, Blame.ADF, EnumSet.of(Factor.UPLINK), 0.0, SECOND);
+    plain.failure(q, Blame.ADF, EnumSet.of(Factor.UPLINK), 1.0, SECOND);
+    assertThat(repeat.pSuccess(rs, SECOND)).isEqualTo(siblingBefore);
+    assertThat(plain.pSuccess(qs, SECOND)).isLessThan(siblingBefore);
+    for (Factor f : Factor.values()) {
+      long[] keys = r.keys(f);
+      long last = keys[keys.length - 1];
+      assertThat(repeat.table(f).failures(last, SECOND))
+          .isCloseTo(plain.table(f).failures(last, SECOND), within(1e-12));
+      assertThat(repeat.table(f).successes(last, SECOND))
+          .isCloseTo(plain.table(f).successes(last, SECOND), within(1e-12));
+      for (int i = 0; i < keys.length - 1; i++) {
+        assertThat(repeat.table(f).failures(keys[i], SECOND)).isZero();
+      }
+    }
+  }
+
+  @Test
+  void failure_parentWeightOutOfRange_throwsAndChangesNothing() {
+    ReachabilityModel model = ReachabilityModel.builder().build();
+    PeerPath path = model.path(TOKENS);
+    double[] before = snapshot(model, path, SECOND);
+    for (double w : new double[] {-0.1, 1.5, Double.NaN}) {
+      assertThatThrownBy(() -> model.failure(path, Blame.ADF, EnumSet.noneOf(Factor.class), w,
+          SECOND)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parent weight");
+    }
+    assertThat(snapshot(model, path, SECOND)).containsExactly(before);
+  }
+
+  @Test
+  void pSuccessFresh_afterALongSilence_ignoresTheOldOpening() {
+    // Default hole survival: exponential, 30 s half-life. Ten minutes after the last opening
+    // the old hole is gone (2^-20), but a new attempt opens a new one: the fresh prediction is
+    // the product of the four factor means, as before any opening.
+    ReachabilityModel model = ReachabilityModel.builder().build();
+    PeerPath path = model.path(TOKENS);
+    double never = model.pSuccess(path, 0);
+    path.openedAt(0);
+    long later = 600 * SECOND;
+    assertThat(model.pSuccess(path, later)).isLessThan(never * 1e-5);
+    assertThat(model.pSuccessFresh(path, EnumSet.noneOf(Factor.class), later))
+        .isCloseTo(never, within(1e-12));
+  }
+
+  @Test
+  void pSuccessFresh_heldFactor_countsOne() {
+    ReachabilityModel model = ReachabilityModel.builder().build();
+    PeerPath path = model.path(TOKENS);
+    double all = model.pSuccessFresh(path, EnumSet.noneOf(Factor.class), SECOND);
+    double uplink = model.belief(path, Factor.UPLINK, SECOND).mean();
+    assertThat(model.pSuccessFresh(path, EnumSet.of(Factor.UPLINK), SECOND))
+        .isCloseTo(all / uplink, within(1e-12));
+    assertThatThrownBy(() -> model.pSuccessFresh(path, null, SECOND))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

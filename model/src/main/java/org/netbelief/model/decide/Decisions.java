@@ -120,6 +120,79 @@ public final class Decisions {
         new Reason("threshold", threshold)));
   }
 
+  /**
+   * Give up during a punching session in which {@code failedRounds} rounds have already failed,
+   * on the model that the pair either works or never will. Before the session it works with
+   * probability {@code pWorks}; a round of a pair that works still fails with probability ε
+   * (a lost packet, a punch that arrived before the peer's NAT opened), rounds independent
+   * given ε ~ Beta(εa, εb). With E[ε^r] = Γ(εa+r)Γ(εa+εb) / (Γ(εa)Γ(εa+εb+r)):
+   *
+   * <pre>
+   *   P(works | r failed)            = π·E[ε^r] / (π·E[ε^r] + 1 − π)
+   *   P(success within n more | r)   = P(works | r) · (1 − E[ε^(r+n)] / E[ε^r])
+   * </pre>
+   *
+   * with n = ⌊remaining / retry⌋. Unlike {@link #giveUp}, whose per-round belief P is a smooth
+   * Beta, this uses that a working pair's rounds rarely fail, so a few failed rounds in a row
+   * make a hopeless pair plain quickly. The uncertainty in ε makes failures of a working pair
+   * come together (E[ε²] &gt; E[ε]²), which slows the conclusion appropriately.
+   *
+   * <pre>{@code
+   * GiveUp g = Decisions.giveUpInSession(0.7, 2, 1, 9, 15_000_000_000L, 2_000_000_000L, 0.1);
+   * // P(works | 2 failed) = 0.7·0.018 / (0.7·0.018 + 0.3) = 0.041: g.relay() is true
+   * }</pre>
+   *
+   * @throws IllegalArgumentException for pWorks outside [0, 1], a negative round count or
+   *     budget, ε parameters not finite and &gt; 0, a retry interval &le; 0 or a threshold
+   *     outside [0, 1]
+   */
+  public static GiveUp giveUpInSession(double pWorks, int failedRounds, double epsA,
+      double epsB, long remainingNanos, long retryNanos, double threshold) {
+    if (!(pWorks >= 0.0 && pWorks <= 1.0)) {
+      throw new IllegalArgumentException("pWorks must lie in [0, 1], got " + pWorks);
+    }
+    if (failedRounds < 0) {
+      throw new IllegalArgumentException("failed rounds must be >= 0, got " + failedRounds);
+    }
+    if (!(epsA > 0.0) || Double.isInfinite(epsA) || !(epsB > 0.0) || Double.isInfinite(epsB)) {
+      throw new IllegalArgumentException("round-failure Beta(" + epsA + ", " + epsB
+          + ") needs finite parameters > 0");
+    }
+    if (remainingNanos < 0) {
+      throw new IllegalArgumentException("remaining budget must be >= 0, got " + remainingNanos);
+    }
+    if (retryNanos <= 0) {
+      throw new IllegalArgumentException("retry interval must be > 0, got " + retryNanos);
+    }
+    if (!(threshold >= 0.0 && threshold <= 1.0)) {
+      throw new IllegalArgumentException("threshold must lie in [0, 1], got " + threshold);
+    }
+    long n = remainingNanos / retryNanos;
+    double logR = logMoment(epsA, epsB, failedRounds);
+    double likeWorks = pWorks * Math.exp(logR);
+    double denom = likeWorks + (1.0 - pWorks);
+    double works = denom > 0.0 ? likeWorks / denom : 0.0;
+    double within = n <= 0 ? 0.0
+        : works * (1.0 - Math.exp(logMoment(epsA, epsB, failedRounds + n) - logR));
+    return new GiveUp(within < threshold, within, n, List.of(
+        new Reason("pWorksBeforeSession", pWorks),
+        new Reason("failedRounds", failedRounds),
+        new Reason("roundFailureMean", epsA / (epsA + epsB)),
+        new Reason("pWorks", works),
+        new Reason("attemptsLeft", n),
+        new Reason("pWithinBudget", within),
+        new Reason("threshold", threshold)));
+  }
+
+  /** ln E[ε^r] for ε ~ Beta(a, b). */
+  static double logMoment(double a, double b, long r) {
+    if (r == 0) {
+      return 0.0;
+    }
+    return Gamma.logGamma(a + r) + Gamma.logGamma(a + b) - Gamma.logGamma(a)
+        - Gamma.logGamma(a + b + r);
+  }
+
   /** 1 − E[(1 − P)^n] for P ~ Beta(a, b). */
   static double pAnyOf(double a, double b, long n) {
     if (n <= 0) {

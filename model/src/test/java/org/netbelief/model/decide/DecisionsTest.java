@@ -96,4 +96,63 @@ class DecisionsTest {
     assertThatThrownBy(() -> new Candidate<>("x", attempt(1, 1), 0.0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0.0");
   }
+
+  @Test
+  void giveUpInSession_matchesMonteCarloOfWorksOrNever() {
+    // Generative model: the pair works with probability 0.7; if it does, ε ~ Beta(1, 9) and
+    // each round fails with ε. Condition on the first 2 rounds failing; estimate P(one of the
+    // next 7 succeeds). 400 000 draws leave about 400 000·(0.7·0.018 + 0.3) ≈ 125 000
+    // conditioned runs; se of a proportion near 0.04 is sqrt(0.04·0.96/125 000) ≈ 0.0006, so
+    // the tolerance 0.004 is over six se.
+    GiveUp g = Decisions.giveUpInSession(0.7, 2, 1, 9, 15_000, 2_000, 0.1);
+    assertThat(g.attemptsLeft()).isEqualTo(7);
+    Well19937c rng = new Well19937c(5);
+    BetaDistribution eps = new BetaDistribution(rng, 1, 9);
+    SplittableRandom rnd = new SplittableRandom(6);
+    int kept = 0;
+    int any = 0;
+    for (int i = 0; i < 400_000; i++) {
+      boolean works = rnd.nextDouble() < 0.7;
+      double e = eps.sample();
+      if (works && (rnd.nextDouble() >= e || rnd.nextDouble() >= e)) {
+        continue; // one of the first two rounds succeeded: not the conditioned case
+      }
+      kept++;
+      if (works) {
+        for (int k = 0; k < 7; k++) {
+          if (rnd.nextDouble() >= e) {
+            any++;
+            break;
+          }
+        }
+      }
+    }
+    assertThat(g.pWithinBudget()).isCloseTo(any / (double) kept, within(0.004));
+    // By hand: E[ε²] = 1·2/(10·11) = 0.01818, P(works | 2 failed) = 0.01273/0.31273 = 0.0407.
+    assertThat(g.reasons()).contains(new Reason("failedRounds", 2));
+    assertThat(g.relay()).isTrue();
+  }
+
+  @Test
+  void giveUpInSession_oneLostRound_keepsPunching_noFailure_keepsPunching() {
+    // One failed round: P(works) = 0.7·0.1/(0.07 + 0.3) = 0.189 > 0.1; none: 0.7·(1 − E[ε^7]).
+    assertThat(Decisions.giveUpInSession(0.7, 1, 1, 9, 15_000, 2_000, 0.1).relay()).isFalse();
+    assertThat(Decisions.giveUpInSession(0.7, 0, 1, 9, 15_000, 2_000, 0.1).pWithinBudget())
+        .isGreaterThan(0.69);
+    assertThat(Decisions.giveUpInSession(0.0, 0, 1, 9, 15_000, 2_000, 0.1).relay()).isTrue();
+    assertThat(Decisions.giveUpInSession(0.9, 0, 1, 9, 1_000, 2_000, 0.1).relay())
+        .as("no budget left").isTrue();
+  }
+
+  @Test
+  void giveUpInSession_badInput_throwsNamingIt() {
+    assertThatThrownBy(() -> Decisions.giveUpInSession(1.5, 0, 1, 9, 1, 1, 0.1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pWorks");
+    assertThatThrownBy(() -> Decisions.giveUpInSession(0.5, -1, 1, 9, 1, 1, 0.1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failed rounds");
+    assertThatThrownBy(() -> Decisions.giveUpInSession(0.5, 0, 0, 9, 1, 1, 0.1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("round-failure");
+    assertThatThrownBy(() -> Decisions.giveUpInSession(0.5, 0, 1, 9, 1, 0, 0.1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry");
+  }
 }
