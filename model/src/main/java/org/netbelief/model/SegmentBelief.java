@@ -87,6 +87,11 @@ public final class SegmentBelief implements SegmentReadout {
   private final DMatrixRMaj mean;
   private final double[] priorMean;
   private final double[] priorVariance;
+  // Pass probability of segment i given its log-odds x: passFloor + passSpan·σ(x). The default
+  // (0, 1) makes x the log-odds of passing a packet; a range (d, u) makes x the log-odds that the
+  // segment is "working" (passes u) rather than "broken" (passes d).
+  private final double[] passFloor;
+  private final double[] passSpan;
   private final double[] reversionPerSecond;
   private final double[] breakPrior;
   private final double[] decay;
@@ -101,6 +106,8 @@ public final class SegmentBelief implements SegmentReadout {
   private final double[] blockCov = new double[SegmentGraph.MAX_PATH_SEGMENTS * SegmentGraph.MAX_PATH_SEGMENTS];
   private final double[] blockChol = new double[blockCov.length];
   private final double[] blockMean = new double[SegmentGraph.MAX_PATH_SEGMENTS];
+  private final double[] blockFloor = new double[SegmentGraph.MAX_PATH_SEGMENTS];
+  private final double[] blockSpan = new double[SegmentGraph.MAX_PATH_SEGMENTS];
   private final double[] tiltedMean = new double[SegmentGraph.MAX_PATH_SEGMENTS];
   private final double[] tiltedSecond = new double[blockCov.length];
   private final double[] tiltedChol = new double[blockCov.length];
@@ -121,6 +128,31 @@ public final class SegmentBelief implements SegmentReadout {
   private int recentCount;
   private int recentNext;
   private double lastPredictive;
+
+  // Expectation-propagation window: the site approximations of the latest observations, in
+  // natural parameters on their path blocks (precision k×k, shift k), refined by sweeps.
+  private static final int K = SegmentGraph.MAX_PATH_SEGMENTS;
+  private int siteWindow;
+  private int siteSweeps;
+  private double siteDamping = 0.5;
+  private int[] siteSlots = new int[0];
+  private int[] siteLength = new int[0];
+  private double[] siteOutcome = new double[0];
+  private double[] sitePrecision = new double[0];
+  private double[] siteShift = new double[0];
+  private int siteCount;
+  private int siteNext;
+  private long siteSkipped;
+  private final int[][] slotsOfLength = new int[K + 1][];
+  private final double[] epA = new double[K * K];
+  private final double[] epB = new double[K * K];
+  private final double[] epC = new double[K * K];
+  private final double[] epD = new double[K * K];
+  private final double[] epChol = new double[K * K];
+  private final double[] epV1 = new double[K];
+  private final double[] epV2 = new double[K];
+  private final double[] epV3 = new double[K];
+  private final double[] epMean = new double[K];
 
   private long observationCount;
   private long resetCount;
@@ -144,6 +176,8 @@ public final class SegmentBelief implements SegmentReadout {
     this.mean.reshape(0, 1, false);
     this.priorMean = new double[capacity];
     this.priorVariance = new double[capacity];
+    this.passFloor = new double[capacity];
+    this.passSpan = new double[capacity];
     this.reversionPerSecond = new double[capacity];
     this.breakPrior = new double[capacity];
     this.decay = new double[capacity];
@@ -152,6 +186,42 @@ public final class SegmentBelief implements SegmentReadout {
     this.columnsTimesGain = new DMatrixRMaj(k, capacity);
     this.gain = new DMatrixRMaj(k, k);
     this.shift = new DMatrixRMaj(k, 1);
+    for (int len = 0; len <= k; len++) {
+      slotsOfLength[len] = new int[len];
+    }
+  }
+
+  /**
+   * Turns on expectation propagation over the latest {@code window} observations: each one's
+   * Gaussian site approximation is kept and, after every observation, {@code sweeps} passes
+   * re-derive each kept site against the rest of the belief (with damping), which removes most of
+   * the order dependence of plain assumed-density filtering. {@code window = 0} is plain ADF (the
+   * default). Costs {@code window × sweeps} extra block updates per observation; allocates
+   * {@code ~600·window} bytes now, nothing per observation.
+   *
+   * @param window observations kept, 0..4096
+   * @param sweeps refinement passes per observation, 0..16
+   */
+  public void setExpectationPropagation(int window, int sweeps) {
+    if (window < 0 || window > 4096) {
+      throw new IllegalArgumentException("window must be in 0..4096, was " + window);
+    }
+    if (sweeps < 0 || sweeps > 16) {
+      throw new IllegalArgumentException("sweeps must be in 0..16, was " + sweeps);
+    }
+    siteWindow = window;
+    siteSweeps = sweeps;
+    siteSlots = new int[window * K];
+    siteLength = new int[window];
+    siteOutcome = new double[window];
+    sitePrecision = new double[window * K * K];
+    siteShift = new double[window * K];
+    siteCount = 0;
+    siteNext = 0;
+  }
+
+  void setSiteDamping(double damping) {
+    siteDamping = damping;
   }
 
   /**
@@ -185,9 +255,53 @@ public final class SegmentBelief implements SegmentReadout {
       double priorLogOddsSd,
       long halfLifeNanos,
       long nowNanos) {
-    if (!(priorProbability > 0 && priorProbability < 1)) {
+    addSegment(segmentKey, priorProbability, priorLogOddsSd, halfLifeNanos, 0.0, 1.0, nowNanos);
+  }
+
+  /**
+   * Registers a segment that is either <em>working</em> (it passes a packet with probability
+   * {@code passWhenWorking}) or <em>broken</em> (it passes with probability
+   * {@code passWhenBroken}); the belief is then over the log-odds {@code x} that it works, and it
+   * passes a packet with probability {@code passWhenBroken + (passWhenWorking − passWhenBroken)·σ(x)}.
+   * Use it when a segment's residual loss is known (a working link still loses 1% of packets; a
+   * broken relay still answers 20% of probes from a cache): the belief then cannot explain a run of
+   * bad luck by a pass rate below what a broken segment passes. {@code (0, 1)} is
+   * {@link #addSegment(long, double, double, long, long)}.
+   *
+   * <pre>{@code
+   * belief.addSegment(RELAY, 0.95, 3.0, halfLife, 0.2, 0.99, now); // broken passes 20%, working 99%
+   * }</pre>
+   *
+   * @param segmentKey the segment's feature key (unique)
+   * @param priorProbability prior P(segment passes a packet), strictly between the two pass rates
+   * @param priorLogOddsSd prior standard deviation of the log-odds, in (0, 10]
+   * @param halfLifeNanos half-life of the drift back to the prior, {@code > 0}
+   * @param passWhenBroken pass probability of a broken segment, in [0, 1)
+   * @param passWhenWorking pass probability of a working segment, in (passWhenBroken, 1]
+   * @param nowNanos monotonic time
+   * @throws IllegalArgumentException on a duplicate key, a full graph or an out-of-range value
+   */
+  public void addSegment(
+      long segmentKey,
+      double priorProbability,
+      double priorLogOddsSd,
+      long halfLifeNanos,
+      double passWhenBroken,
+      double passWhenWorking,
+      long nowNanos) {
+    if (!(passWhenBroken >= 0 && passWhenBroken < 1)) {
       throw new IllegalArgumentException(
-          "priorProbability must be in (0, 1), was " + priorProbability);
+          "passWhenBroken must be in [0, 1), was " + passWhenBroken);
+    }
+    if (!(passWhenWorking > passWhenBroken && passWhenWorking <= 1)) {
+      throw new IllegalArgumentException(
+          "passWhenWorking must be in (passWhenBroken = " + passWhenBroken + ", 1], was "
+              + passWhenWorking);
+    }
+    if (!(priorProbability > passWhenBroken && priorProbability < passWhenWorking)) {
+      throw new IllegalArgumentException(
+          "priorProbability must be in (" + passWhenBroken + ", " + passWhenWorking + "), was "
+              + priorProbability);
     }
     if (!(priorLogOddsSd > 0 && priorLogOddsSd <= 10)) {
       throw new IllegalArgumentException(
@@ -205,7 +319,8 @@ public final class SegmentBelief implements SegmentReadout {
     }
     advance(nowNanos);
     double variance = priorLogOddsSd * priorLogOddsSd;
-    double mu0 = LogitNormal.logOddsMeanFor(priorProbability, variance);
+    double span = passWhenWorking - passWhenBroken;
+    double mu0 = LogitNormal.logOddsMeanFor((priorProbability - passWhenBroken) / span, variance);
     int n = graph.segmentCount();
     int slot = graph.addSegment(segmentKey);
     restride(n, n + 1);
@@ -219,6 +334,8 @@ public final class SegmentBelief implements SegmentReadout {
     mean.data[slot] = mu0;
     priorMean[slot] = mu0;
     priorVariance[slot] = variance;
+    passFloor[slot] = passWhenBroken;
+    passSpan[slot] = span;
     reversionPerSecond[slot] = Math.log(2) / (halfLifeNanos * 1e-9);
     breakPrior[slot] = BREAK_PRIOR_SCALE * (1 - priorProbability);
   }
@@ -267,6 +384,8 @@ public final class SegmentBelief implements SegmentReadout {
       mean.data[slot] = mean.data[last];
       priorMean[slot] = priorMean[last];
       priorVariance[slot] = priorVariance[last];
+      passFloor[slot] = passFloor[last];
+      passSpan[slot] = passSpan[last];
       reversionPerSecond[slot] = reversionPerSecond[last];
       breakPrior[slot] = breakPrior[last];
     }
@@ -394,8 +513,13 @@ public final class SegmentBelief implements SegmentReadout {
    */
   @Override
   public double probabilityWorks(long segmentKey, long nowNanos) {
-    int slot = graph.segmentSlot(segmentKey);
-    return LogitNormal.meanProbability(meanAt(slot, nowNanos), varianceAt(slot, nowNanos));
+    return passProbability(graph.segmentSlot(segmentKey), nowNanos);
+  }
+
+  /** E[pass_i] = d_i + s_i·E[σ(x_i)] under the marginal at {@code nowNanos}. */
+  private double passProbability(int slot, long nowNanos) {
+    double p = LogitNormal.meanProbability(meanAt(slot, nowNanos), varianceAt(slot, nowNanos));
+    return passFloor[slot] + passSpan[slot] * p;
   }
 
   /**
@@ -416,9 +540,9 @@ public final class SegmentBelief implements SegmentReadout {
     double sd = Math.sqrt(v);
     return new SegmentEstimate(
         segmentKey,
-        LogitNormal.meanProbability(m, v),
-        LogitNormal.sigmoid(m - z * sd),
-        LogitNormal.sigmoid(m + z * sd),
+        passFloor[slot] + passSpan[slot] * LogitNormal.meanProbability(m, v),
+        passFloor[slot] + passSpan[slot] * LogitNormal.sigmoid(m - z * sd),
+        passFloor[slot] + passSpan[slot] * LogitNormal.sigmoid(m + z * sd),
         credibility);
   }
 
@@ -520,7 +644,7 @@ public final class SegmentBelief implements SegmentReadout {
 
   /** Σ over recent failures crossing the segment of (1 − p_i)/(1 − Π_P p_j). */
   private double expectedFailureCharge(int slot, long nowNanos) {
-    double pSlot = LogitNormal.meanProbability(meanAt(slot, nowNanos), varianceAt(slot, nowNanos));
+    double pSlot = passProbability(slot, nowNanos);
     double charge = 0;
     for (int r = 0; r < recentCount; r++) {
       int index = Math.floorMod(recentNext - 1 - r, RECENT_OBSERVATIONS);
@@ -534,7 +658,7 @@ public final class SegmentBelief implements SegmentReadout {
       }
       double product = 1;
       for (int s : graph.pathSegmentSlots(pathSlot)) {
-        product *= LogitNormal.meanProbability(meanAt(s, nowNanos), varianceAt(s, nowNanos));
+        product *= passProbability(s, nowNanos);
       }
       charge += failed * (1 - pSlot) / Math.max(1 - product, 1e-12);
     }
@@ -786,7 +910,9 @@ public final class SegmentBelief implements SegmentReadout {
     for (int t = 0; t < paths.length; t++) {
       double logH = 0;
       for (int s : paths[t]) {
-        logH += -Math.log1p(Math.exp(-x[s]));
+        logH += passFloor[s] == 0 && passSpan[s] == 1
+            ? -Math.log1p(Math.exp(-x[s]))
+            : Math.log(passFloor[s] + passSpan[s] * LogitNormal.sigmoid(x[s]));
       }
       double h = Math.min(Math.exp(logH), 1 - 1e-15);
       double y = outcomes[t];
@@ -808,20 +934,30 @@ public final class SegmentBelief implements SegmentReadout {
       int[] p = paths[t];
       double h = 1;
       for (int s : p) {
-        h *= LogitNormal.sigmoid(x[s]);
+        h *= passFloor[s] + passSpan[s] * LogitNormal.sigmoid(x[s]);
       }
       h = Math.min(Math.max(h, 1e-300), 1 - 1e-12);
       double y = outcomes[t];
-      // g_i = ∂h/∂x_i = h (1 − σ_i); score = g (y − h)/(h(1−h)); information = g gᵀ/(h(1−h)).
+      // g_i = ∂h/∂x_i = h·r_i with r_i = s_i σ_i (1 − σ_i)/(d_i + s_i σ_i) (= 1 − σ_i for the
+      // default range); score = g (y − h)/(h(1−h)); information = g gᵀ/(h(1−h)).
       for (int a = 0; a < p.length; a++) {
-        double ga = 1 - LogitNormal.sigmoid(x[p[a]]);
+        double ga = passRatio(p[a], x[p[a]]);
         gradient.data[p[a]] += ga * (y - h) / (1 - h);
         for (int b = 0; b < p.length; b++) {
-          double gb = 1 - LogitNormal.sigmoid(x[p[b]]);
+          double gb = passRatio(p[b], x[p[b]]);
           information.data[p[a] * n + p[b]] += h * ga * gb / (1 - h);
         }
       }
     }
+  }
+
+  /** (∂ pass_i/∂x_i) / pass_i: {@code s σ (1 − σ)/(d + s σ)}; {@code 1 − σ} for the default range. */
+  private double passRatio(int slot, double x) {
+    double sig = LogitNormal.sigmoid(x);
+    if (passFloor[slot] == 0 && passSpan[slot] == 1) {
+      return 1 - sig;
+    }
+    return passSpan[slot] * sig * (1 - sig) / (passFloor[slot] + passSpan[slot] * sig);
   }
 
   // ------------------------------------------------------------------ internals
@@ -876,6 +1012,11 @@ public final class SegmentBelief implements SegmentReadout {
     }
     // A very surprising outcome leaves almost no tilted mass on the grid; split the likelihood
     // into T tempered pieces ℓ^(1/T), each moment-matched in turn (ADF on ℓ = Π ℓ^(1/T)).
+    // Remember the block prior (S⁻¹, S⁻¹ m) to derive this observation's site afterwards.
+    boolean keepSite = siteWindow > 0 && invertSpd(blockCov, epA, k);
+    if (keepSite) {
+      matVec(epA, blockMean, epV1, k);
+    }
     int pieces = 1;
     while (true) {
       tiltedMoments(k, successProbability, 1.0 / pieces);
@@ -908,6 +1049,229 @@ public final class SegmentBelief implements SegmentReadout {
         return;
       }
     }
+    if (keepSite) {
+      recordSite(slots, successProbability);
+      for (int sweep = 0; sweep < siteSweeps; sweep++) {
+        for (int r = 0; r < siteCount; r++) {
+          refineSite(Math.floorMod(siteNext - siteCount + r, siteWindow));
+        }
+      }
+    }
+  }
+
+  /** Stores the site of the observation just folded in: posterior block / prior block (epA, epV1). */
+  private void recordSite(int[] slots, double successProbability) {
+    int k = slots.length;
+    if (!loadBlock(slots) || !invertSpd(blockCov, epB, k)) {
+      return;
+    }
+    int j = siteNext;
+    siteNext = (siteNext + 1) % siteWindow;
+    siteCount = Math.min(siteWindow, siteCount + 1);
+    matVec(epB, blockMean, epV2, k);
+    siteLength[j] = k;
+    siteOutcome[j] = successProbability;
+    for (int a = 0; a < k; a++) {
+      siteSlots[j * K + a] = slots[a];
+      siteShift[j * K + a] = epV2[a] - epV1[a];
+      for (int b = 0; b < k; b++) {
+        sitePrecision[j * K * K + a * k + b] = epB[a * k + b] - epA[a * k + b];
+      }
+    }
+  }
+
+  /**
+   * One damped EP update of stored site {@code j}: cavity = block marginal / site; tilted
+   * moments of cavity × likelihood; new site = tilted / cavity, damped; the block marginal is then
+   * moved to cavity × new site through the same rank-k update as ADF. Skipped (site kept) if the
+   * cavity or the new block is not positive definite.
+   */
+  private void refineSite(int j) {
+    int k = siteLength[j];
+    int[] slots = slotsOfLength[k];
+    for (int a = 0; a < k; a++) {
+      slots[a] = siteSlots[j * K + a];
+    }
+    int sp = j * K * K;
+    int sv = j * K;
+    if (!loadBlock(slots) || !invertSpd(blockCov, epA, k)) {
+      siteSkipped++;
+      return;
+    }
+    // Cavity natural parameters: Λc = S⁻¹ − Λs (epA), ηc = S⁻¹ m − ηs (epV1).
+    matVec(epA, blockMean, epV1, k);
+    for (int a = 0; a < k; a++) {
+      epV1[a] -= siteShift[sv + a];
+      for (int b = 0; b < k; b++) {
+        epA[a * k + b] -= sitePrecision[sp + a * k + b];
+      }
+      epMean[a] = blockMean[a];
+    }
+    // Cavity moments: Vc = Λc⁻¹ (epB), mc = Vc ηc.
+    if (!invertSpd(epA, epB, k)) {
+      siteSkipped++;
+      return;
+    }
+    matVec(epB, epV1, blockMean, k);
+    if (!cholesky(epB, blockChol, k)) {
+      siteSkipped++;
+      return;
+    }
+    tiltedMoments(k, siteOutcome[j], 1.0);
+    if (!(normaliser >= MIN_NORMALISER)) {
+      siteSkipped++;
+      return;
+    }
+    // Tilted moments in x: mt = mc + Lc e (epV2); Vt = Lc C Lcᵀ (epC).
+    for (int a = 0; a < k; a++) {
+      double v = blockMean[a];
+      for (int b = 0; b <= a; b++) {
+        v += blockChol[a * k + b] * tiltedMean[b];
+      }
+      epV2[a] = v;
+    }
+    for (int a = 0; a < k; a++) {
+      for (int b = 0; b < k; b++) {
+        epD[a * k + b] = tiltedSecond[a * k + b] - tiltedMean[a] * tiltedMean[b];
+      }
+    }
+    lowerSandwich(blockChol, epD, epC, k);
+    // Λt = Vt⁻¹ (epD), ηt = Λt mt (epV3).
+    if (!invertSpd(epC, epD, k)) {
+      siteSkipped++;
+      return;
+    }
+    matVec(epD, epV2, epV3, k);
+    // Damped new site; new block natural parameters Λ = Λc + Λs' (epC), η = ηc + ηs' (epV2).
+    double keep = 1 - siteDamping;
+    for (int a = 0; a < k; a++) {
+      for (int b = 0; b < k; b++) {
+        int ab = a * k + b;
+        double fresh = epD[ab] - epA[ab];
+        double site = keep * sitePrecision[sp + ab] + siteDamping * fresh;
+        epC[ab] = epA[ab] + site;
+      }
+      double freshShift = epV3[a] - epV1[a];
+      double siteShiftNew = keep * siteShift[sv + a] + siteDamping * freshShift;
+      epV2[a] = epV1[a] + siteShiftNew;
+    }
+    // V'' = Λ⁻¹ (epB), m'' = V'' η (epV3).
+    if (!invertSpd(epC, epB, k)) {
+      siteSkipped++;
+      return;
+    }
+    matVec(epB, epV2, epV3, k);
+    // Commit the site.
+    for (int a = 0; a < k; a++) {
+      for (int b = 0; b < k; b++) {
+        int ab = a * k + b;
+        sitePrecision[sp + ab] = epC[ab] - epA[ab];
+      }
+      siteShift[sv + a] = epV2[a] - epV1[a];
+    }
+    // Move the block marginal (epMean, S) to (m'', V''): whitened e = L⁻¹(m'' − m),
+    // E[z zᵀ] = L⁻¹ V'' L⁻ᵀ + e eᵀ, then the ADF rank-k update.
+    for (int a = 0; a < k; a++) {
+      blockMean[a] = epMean[a];
+    }
+    if (!cholesky(blockCov, blockChol, k)) {
+      siteSkipped++;
+      return;
+    }
+    for (int a = 0; a < k; a++) {
+      tiltedMean[a] = epV3[a] - epMean[a];
+    }
+    solveLower(blockChol, tiltedMean, k);
+    // epB ← L⁻¹ V'' L⁻ᵀ: solve columns then rows.
+    for (int col = 0; col < k; col++) {
+      for (int a = 0; a < k; a++) {
+        epV1[a] = epB[a * k + col];
+      }
+      solveLower(blockChol, epV1, k);
+      for (int a = 0; a < k; a++) {
+        epD[a * k + col] = epV1[a];
+      }
+    }
+    for (int row = 0; row < k; row++) {
+      for (int a = 0; a < k; a++) {
+        epV1[a] = epD[row * k + a];
+      }
+      solveLower(blockChol, epV1, k);
+      for (int a = 0; a < k; a++) {
+        tiltedSecond[row * k + a] = epV1[a] + tiltedMean[row] * tiltedMean[a];
+      }
+    }
+    if (!applyMoments(slots)) {
+      siteSkipped++;
+    }
+  }
+
+  /** out = L A Lᵀ for lower-triangular L, all k×k row-major. */
+  private void lowerSandwich(double[] l, double[] a, double[] out, int k) {
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        double v = 0;
+        for (int p = 0; p <= i; p++) {
+          v += l[i * k + p] * a[p * k + j];
+        }
+        work[i * k + j] = v;
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < k; j++) {
+        double v = 0;
+        for (int p = 0; p <= j; p++) {
+          v += work[i * k + p] * l[j * k + p];
+        }
+        out[i * k + j] = v;
+      }
+    }
+  }
+
+  /** out = A⁻¹ for a symmetric positive definite k×k A (via epChol); false if not PD. */
+  private boolean invertSpd(double[] a, double[] out, int k) {
+    if (!cholesky(a, epChol, k)) {
+      return false;
+    }
+    for (int col = 0; col < k; col++) {
+      for (int i = 0; i < k; i++) {
+        epV3[i] = i == col ? 1 : 0;
+      }
+      solveLower(epChol, epV3, k);
+      solveUpperTransposed(epChol, epV3, 0, 1, k);
+      for (int i = 0; i < k; i++) {
+        out[i * k + col] = epV3[i];
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < i; j++) {
+        double v = 0.5 * (out[i * k + j] + out[j * k + i]);
+        out[i * k + j] = v;
+        out[j * k + i] = v;
+      }
+    }
+    return true;
+  }
+
+  private static void matVec(double[] a, double[] x, double[] out, int k) {
+    for (int i = 0; i < k; i++) {
+      double v = 0;
+      for (int j = 0; j < k; j++) {
+        v += a[i * k + j] * x[j];
+      }
+      out[i] = v;
+    }
+  }
+
+  /** Solves L y = v in place (L lower triangular, k×k row-major). */
+  private static void solveLower(double[] l, double[] v, int k) {
+    for (int i = 0; i < k; i++) {
+      double sum = v[i];
+      for (int p = 0; p < i; p++) {
+        sum -= l[i * k + p] * v[p];
+      }
+      v[i] = sum / l[i * k + i];
+    }
   }
 
   /** Loads Σ_PP, its Cholesky factor and μ_P. Returns false if Σ_PP is not positive definite. */
@@ -917,6 +1281,8 @@ public final class SegmentBelief implements SegmentReadout {
     double[] c = covariance.data;
     for (int a = 0; a < k; a++) {
       blockMean[a] = mean.data[slots[a]];
+      blockFloor[a] = passFloor[slots[a]];
+      blockSpan[a] = passSpan[slots[a]];
       for (int b = 0; b < k; b++) {
         blockCov[a * k + b] = c[slots[a] * n + slots[b]];
       }
@@ -974,7 +1340,7 @@ public final class SegmentBelief implements SegmentReadout {
         for (int b = 0; b <= a; b++) {
           x += blockChol[row + b] * gridPoint[b];
         }
-        sigmoidPrefix[a + 1] = sigmoidPrefix[a] * LogitNormal.sigmoid(x);
+        sigmoidPrefix[a + 1] = sigmoidPrefix[a] * (blockFloor[a] + blockSpan[a] * LogitNormal.sigmoid(x));
         weightPrefix[a + 1] = weightPrefix[a] * weights[gridDigits[a]];
       }
       double h = sigmoidPrefix[k];
@@ -1109,6 +1475,8 @@ public final class SegmentBelief implements SegmentReadout {
       int sa = querySlots[a];
       double fa = Math.exp(-reversionPerSecond[sa] * seconds);
       blockMean[a] = priorMean[sa] + (mean.data[sa] - priorMean[sa]) * fa;
+      blockFloor[a] = passFloor[sa];
+      blockSpan[a] = passSpan[sa];
       for (int b = 0; b < k; b++) {
         int sb = querySlots[b];
         double fb = Math.exp(-reversionPerSecond[sb] * seconds);

@@ -78,6 +78,27 @@ class SegmentBeliefAccuracyTest {
   }
 
   @Test
+  void explore() {
+    double[][] regimes = {
+      {0.9, 0.5}, {0.9, 0.3}, {0.97, 0.2}, {0.97, 0.05}, {1.0, 0.0},
+    };
+    for (double[] r : regimes) {
+      for (double sd : new double[] {Double.NaN, 3.5, 5}) {
+        double sumMean = 0;
+        double worstMax = 0;
+        int runs = 10;
+        for (int seed = 1; seed <= runs; seed++) {
+          Figures f = compare(seed, 12, 3, 0.7, r[0], r[1], false, sd);
+          sumMean += f.meanError();
+          worstMax = Math.max(worstMax, f.maxError());
+        }
+        System.out.printf(Locale.ROOT, "RANGE up=%.2f down=%.2f sd %.1f: mean %.4f max %.4f%n",
+            r[0], r[1], sd, sumMean / runs, worstMax);
+      }
+    }
+  }
+
+  @Test
   void report_otherRegimes_printsFigures() {
     double[][] regimes = {
       {0.9, 0.5}, {0.9, 0.3}, {0.97, 0.2}, {0.97, 0.05}, {1.0, 0.0},
@@ -102,6 +123,12 @@ class SegmentBeliefAccuracyTest {
   /** The brief's reference: binary segments (working passes {@code up}, broken {@code down}). */
   static Figures compare(
       long seed, int n, int maxPathLength, double priorLow, double up, double down, boolean ekf) {
+    return compare(seed, n, maxPathLength, priorLow, up, down, ekf, Double.NaN);
+  }
+
+  static Figures compare(
+      long seed, int n, int maxPathLength, double priorLow, double up, double down, boolean ekf,
+      double rangeSd) {
     SplittableRandom rng = new SplittableRandom(seed);
     double pUp = Math.min(up, 1 - 1e-6);
     double pDown = Math.max(down, 1e-6);
@@ -112,7 +139,7 @@ class SegmentBeliefAccuracyTest {
       levelPass[i] = new double[] {pDown, pUp};
       levelPrior[i] = new double[] {1 - prior, prior};
     }
-    return compare(rng, seed, levelPass, levelPrior, maxPathLength, ekf);
+    return compare(rng, seed, levelPass, levelPrior, maxPathLength, ekf, rangeSd);
   }
 
   /**
@@ -139,12 +166,12 @@ class SegmentBeliefAccuracyTest {
         levelPrior[i][l] /= total;
       }
     }
-    return compare(rng, seed, levelPass, levelPrior, maxPathLength, false);
+    return compare(rng, seed, levelPass, levelPrior, maxPathLength, false, Double.NaN);
   }
 
   private static Figures compare(
       SplittableRandom rng, long seed, double[][] levelPass, double[][] levelPrior,
-      int maxPathLength, boolean ekf) {
+      int maxPathLength, boolean ekf, double rangeSd) {
     int n = levelPass.length;
     int levels = levelPass[0].length;
     int pathCount = 3 * n;
@@ -183,6 +210,10 @@ class SegmentBeliefAccuracyTest {
     }
 
     SegmentBelief belief = new SegmentBelief(n);
+    if (Integer.getInteger("epWindow", 0) > 0) {
+      belief.setExpectationPropagation(Integer.getInteger("epWindow", 0), Integer.getInteger("epSweeps", 1));
+      belief.setSiteDamping(Double.parseDouble(System.getProperty("epDamping", "0.5")));
+    }
     Ekf ekfFilter = ekf ? new Ekf(n) : null;
     for (int i = 0; i < n; i++) {
       double passMean = 0;
@@ -190,6 +221,10 @@ class SegmentBeliefAccuracyTest {
       for (int l = 0; l < levels; l++) {
         passMean += levelPrior[i][l] * levelPass[i][l];
         passSecond += levelPrior[i][l] * levelPass[i][l] * levelPass[i][l];
+      }
+      if (!Double.isNaN(rangeSd)) {
+        belief.addSegment(i, passMean, rangeSd, FOREVER, levelPass[i][0], levelPass[i][levels - 1], NOW);
+        continue;
       }
       double sd = matchingSd(passMean, passSecond - passMean * passMean);
       belief.addSegment(i, passMean, sd, FOREVER, NOW);
@@ -209,6 +244,8 @@ class SegmentBeliefAccuracyTest {
     double sumError = 0;
     double maxError = 0;
     double[] weight = new double[states];
+    int[] histPath = new int[STEPS];
+    boolean[] histY = new boolean[STEPS];
     for (int t = 0; t < STEPS; t++) {
       int p = rng.nextInt(pathCount);
       int[] path = paths[p];
@@ -217,6 +254,8 @@ class SegmentBeliefAccuracyTest {
         truePass *= levelPass[s][truth[s]];
       }
       boolean success = rng.nextDouble() < truePass;
+      histPath[t] = p;
+      histY[t] = success;
       for (int s = 0; s < states; s++) {
         double pass = 1;
         for (int seg : path) {
@@ -248,6 +287,18 @@ class SegmentBeliefAccuracyTest {
             ? LogitNormal.meanProbability(ekfFilter.mean[i], ekfFilter.cov[i][i])
             : belief.probabilityWorks(i, NOW);
         double error = Math.abs(exact - filter);
+        if (error > 0.15 && System.getProperty("diag") != null) {
+          StringBuilder hist = new StringBuilder();
+          for (int q = 0; q <= t; q++) {
+            for (int seg : paths[histPath[q]]) {
+              if (seg == i) {
+                hist.append(java.util.Arrays.toString(paths[histPath[q]])).append(histY[q] ? "+ " : "- ");
+              }
+            }
+          }
+          System.out.printf(Locale.ROOT, "DIAG seed %d t %d seg %d truth %d exact %.3f filter %.3f prior %.3f | %s%n",
+              seed, t, i, truth[i], exact, filter, levelPrior[i][1], hist);
+        }
         sumError += error;
         maxError = Math.max(maxError, error);
       }
