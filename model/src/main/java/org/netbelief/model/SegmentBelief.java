@@ -78,6 +78,7 @@ public final class SegmentBelief implements SegmentReadout {
   private static final double MIN_NORMALISER = 1e-6;
   private static final double MIN_TILTED_VARIANCE = 1e-10;
   private static final int SYMMETRISE_EVERY = 256;
+  private static final double MAX_MESSAGE = 20;
 
   private final SegmentGraph graph;
   private final int capacity;
@@ -92,6 +93,9 @@ public final class SegmentBelief implements SegmentReadout {
   // segment is "working" (passes u) rather than "broken" (passes d).
   private final double[] passFloor;
   private final double[] passSpan;
+  // Two-state segments: x is the log-odds of a persistent working state (see addTwoStateSegment).
+  private final boolean[] twoState;
+  private final double[] successMessage;
   private final double[] reversionPerSecond;
   private final double[] breakPrior;
   private final double[] decay;
@@ -108,6 +112,17 @@ public final class SegmentBelief implements SegmentReadout {
   private final double[] blockMean = new double[SegmentGraph.MAX_PATH_SEGMENTS];
   private final double[] blockFloor = new double[SegmentGraph.MAX_PATH_SEGMENTS];
   private final double[] blockSpan = new double[SegmentGraph.MAX_PATH_SEGMENTS];
+  private final boolean[] blockTwoState = new boolean[SegmentGraph.MAX_PATH_SEGMENTS];
+  private final double[] blockSuccessMessage = new double[SegmentGraph.MAX_PATH_SEGMENTS];
+  // Two-state update scratch: per grid node x − μ and pass probabilities; tilted E[t], E[z tᵀ],
+  // E[t tᵀ] of the transformed block t = T(x) − μ_P.
+  private final double[] gridOffset = new double[SegmentGraph.MAX_PATH_SEGMENTS];
+  private final double[] gridPass = new double[SegmentGraph.MAX_PATH_SEGMENTS];
+  private final double[] gridMessage = new double[SegmentGraph.MAX_PATH_SEGMENTS];
+  private final double[] tiltedT = new double[SegmentGraph.MAX_PATH_SEGMENTS];
+  private final double[] tiltedZT = new double[SegmentGraph.MAX_PATH_SEGMENTS * SegmentGraph.MAX_PATH_SEGMENTS];
+  private final double[] tiltedTT = new double[SegmentGraph.MAX_PATH_SEGMENTS * SegmentGraph.MAX_PATH_SEGMENTS];
+  private final double[] crossGain = new double[SegmentGraph.MAX_PATH_SEGMENTS * SegmentGraph.MAX_PATH_SEGMENTS];
   private final double[] tiltedMean = new double[SegmentGraph.MAX_PATH_SEGMENTS];
   private final double[] tiltedSecond = new double[blockCov.length];
   private final double[] tiltedChol = new double[blockCov.length];
@@ -128,31 +143,6 @@ public final class SegmentBelief implements SegmentReadout {
   private int recentCount;
   private int recentNext;
   private double lastPredictive;
-
-  // Expectation-propagation window: the site approximations of the latest observations, in
-  // natural parameters on their path blocks (precision k×k, shift k), refined by sweeps.
-  private static final int K = SegmentGraph.MAX_PATH_SEGMENTS;
-  private int siteWindow;
-  private int siteSweeps;
-  private double siteDamping = 0.5;
-  private int[] siteSlots = new int[0];
-  private int[] siteLength = new int[0];
-  private double[] siteOutcome = new double[0];
-  private double[] sitePrecision = new double[0];
-  private double[] siteShift = new double[0];
-  private int siteCount;
-  private int siteNext;
-  private long siteSkipped;
-  private final int[][] slotsOfLength = new int[K + 1][];
-  private final double[] epA = new double[K * K];
-  private final double[] epB = new double[K * K];
-  private final double[] epC = new double[K * K];
-  private final double[] epD = new double[K * K];
-  private final double[] epChol = new double[K * K];
-  private final double[] epV1 = new double[K];
-  private final double[] epV2 = new double[K];
-  private final double[] epV3 = new double[K];
-  private final double[] epMean = new double[K];
 
   private long observationCount;
   private long resetCount;
@@ -178,6 +168,8 @@ public final class SegmentBelief implements SegmentReadout {
     this.priorVariance = new double[capacity];
     this.passFloor = new double[capacity];
     this.passSpan = new double[capacity];
+    this.twoState = new boolean[capacity];
+    this.successMessage = new double[capacity];
     this.reversionPerSecond = new double[capacity];
     this.breakPrior = new double[capacity];
     this.decay = new double[capacity];
@@ -186,42 +178,6 @@ public final class SegmentBelief implements SegmentReadout {
     this.columnsTimesGain = new DMatrixRMaj(k, capacity);
     this.gain = new DMatrixRMaj(k, k);
     this.shift = new DMatrixRMaj(k, 1);
-    for (int len = 0; len <= k; len++) {
-      slotsOfLength[len] = new int[len];
-    }
-  }
-
-  /**
-   * Turns on expectation propagation over the latest {@code window} observations: each one's
-   * Gaussian site approximation is kept and, after every observation, {@code sweeps} passes
-   * re-derive each kept site against the rest of the belief (with damping), which removes most of
-   * the order dependence of plain assumed-density filtering. {@code window = 0} is plain ADF (the
-   * default). Costs {@code window × sweeps} extra block updates per observation; allocates
-   * {@code ~600·window} bytes now, nothing per observation.
-   *
-   * @param window observations kept, 0..4096
-   * @param sweeps refinement passes per observation, 0..16
-   */
-  public void setExpectationPropagation(int window, int sweeps) {
-    if (window < 0 || window > 4096) {
-      throw new IllegalArgumentException("window must be in 0..4096, was " + window);
-    }
-    if (sweeps < 0 || sweeps > 16) {
-      throw new IllegalArgumentException("sweeps must be in 0..16, was " + sweeps);
-    }
-    siteWindow = window;
-    siteSweeps = sweeps;
-    siteSlots = new int[window * K];
-    siteLength = new int[window];
-    siteOutcome = new double[window];
-    sitePrecision = new double[window * K * K];
-    siteShift = new double[window * K];
-    siteCount = 0;
-    siteNext = 0;
-  }
-
-  void setSiteDamping(double damping) {
-    siteDamping = damping;
   }
 
   /**
@@ -255,40 +211,56 @@ public final class SegmentBelief implements SegmentReadout {
       double priorLogOddsSd,
       long halfLifeNanos,
       long nowNanos) {
-    addSegment(segmentKey, priorProbability, priorLogOddsSd, halfLifeNanos, 0.0, 1.0, nowNanos);
+    if (!(priorProbability > 0 && priorProbability < 1)) {
+      throw new IllegalArgumentException(
+          "priorProbability must be in (0, 1), was " + priorProbability);
+    }
+    register(segmentKey, priorProbability, priorLogOddsSd, halfLifeNanos, 0.0, 1.0, false,
+        nowNanos);
   }
 
   /**
-   * Registers a segment that is either <em>working</em> (it passes a packet with probability
-   * {@code passWhenWorking}) or <em>broken</em> (it passes with probability
-   * {@code passWhenBroken}); the belief is then over the log-odds {@code x} that it works, and it
-   * passes a packet with probability {@code passWhenBroken + (passWhenWorking − passWhenBroken)·σ(x)}.
-   * Use it when a segment's residual loss is known (a working link still loses 1% of packets; a
-   * broken relay still answers 20% of probes from a cache): the belief then cannot explain a run of
-   * bad luck by a pass rate below what a broken segment passes. {@code (0, 1)} is
-   * {@link #addSegment(long, double, double, long, long)}.
+   * Registers a <em>two-state</em> segment: at any time it is either working (it passes a packet
+   * with probability {@code passWhenWorking}) or broken (it passes with probability
+   * {@code passWhenBroken}), and it stays in its state from one attempt to the next. The belief
+   * is then over the log-odds {@code x} that it works, {@code P(working) = E[σ(x)]}, and it passes
+   * a packet with probability {@code passWhenBroken + (passWhenWorking − passWhenBroken)·P(working)}
+   * ({@link #probabilityWorks}). Use it when a segment's loss rates in both states are known (a
+   * working link still loses 1% of packets; a broken relay still answers 20% of probes): every
+   * outcome then moves the log-odds by its exact likelihood ratio, so a run of failures through a
+   * segment convicts it as fast as Bayes' rule on the two states does, which a belief over a
+   * continuous pass rate cannot ({@code docs/model.md} §9, accuracy figures). The update is exact
+   * for each point of the Gaussian and projected back onto a Gaussian by moment matching, as for
+   * {@link #addSegment(long, double, double, long, long) ordinary segments}; paths may mix both
+   * kinds. Two-state and ordinary segments drift back to their priors alike.
    *
    * <pre>{@code
-   * belief.addSegment(RELAY, 0.95, 3.0, halfLife, 0.2, 0.99, now); // broken passes 20%, working 99%
+   * belief.addTwoStateSegment(RELAY, 0.95, 1.5, halfLife, 0.2, 0.99, now);
+   * double pWorking = belief.probabilityWorking(RELAY, now);
    * }</pre>
    *
    * @param segmentKey the segment's feature key (unique)
-   * @param priorProbability prior P(segment passes a packet), strictly between the two pass rates
-   * @param priorLogOddsSd prior standard deviation of the log-odds, in (0, 10]
+   * @param priorWorking prior P(segment is working), in (0, 1)
+   * @param priorLogOddsSd prior standard deviation of the log-odds, in (0, 10]; the prior of the
+   *     state depends only on {@code priorWorking}, the spread is what lets the belief carry
+   *     correlations between segments (1.5 is a good default)
    * @param halfLifeNanos half-life of the drift back to the prior, {@code > 0}
    * @param passWhenBroken pass probability of a broken segment, in [0, 1)
    * @param passWhenWorking pass probability of a working segment, in (passWhenBroken, 1]
    * @param nowNanos monotonic time
    * @throws IllegalArgumentException on a duplicate key, a full graph or an out-of-range value
    */
-  public void addSegment(
+  public void addTwoStateSegment(
       long segmentKey,
-      double priorProbability,
+      double priorWorking,
       double priorLogOddsSd,
       long halfLifeNanos,
       double passWhenBroken,
       double passWhenWorking,
       long nowNanos) {
+    if (!(priorWorking > 0 && priorWorking < 1)) {
+      throw new IllegalArgumentException("priorWorking must be in (0, 1), was " + priorWorking);
+    }
     if (!(passWhenBroken >= 0 && passWhenBroken < 1)) {
       throw new IllegalArgumentException(
           "passWhenBroken must be in [0, 1), was " + passWhenBroken);
@@ -298,11 +270,19 @@ public final class SegmentBelief implements SegmentReadout {
           "passWhenWorking must be in (passWhenBroken = " + passWhenBroken + ", 1], was "
               + passWhenWorking);
     }
-    if (!(priorProbability > passWhenBroken && priorProbability < passWhenWorking)) {
-      throw new IllegalArgumentException(
-          "priorProbability must be in (" + passWhenBroken + ", " + passWhenWorking + "), was "
-              + priorProbability);
-    }
+    register(segmentKey, priorWorking, priorLogOddsSd, halfLifeNanos, passWhenBroken,
+        passWhenWorking, true, nowNanos);
+  }
+
+  private void register(
+      long segmentKey,
+      double priorMeanSigmoid,
+      double priorLogOddsSd,
+      long halfLifeNanos,
+      double passWhenBroken,
+      double passWhenWorking,
+      boolean isTwoState,
+      long nowNanos) {
     if (!(priorLogOddsSd > 0 && priorLogOddsSd <= 10)) {
       throw new IllegalArgumentException(
           "priorLogOddsSd must be in (0, 10], was " + priorLogOddsSd);
@@ -319,8 +299,7 @@ public final class SegmentBelief implements SegmentReadout {
     }
     advance(nowNanos);
     double variance = priorLogOddsSd * priorLogOddsSd;
-    double span = passWhenWorking - passWhenBroken;
-    double mu0 = LogitNormal.logOddsMeanFor((priorProbability - passWhenBroken) / span, variance);
+    double mu0 = LogitNormal.logOddsMeanFor(priorMeanSigmoid, variance);
     int n = graph.segmentCount();
     int slot = graph.addSegment(segmentKey);
     restride(n, n + 1);
@@ -335,9 +314,15 @@ public final class SegmentBelief implements SegmentReadout {
     priorMean[slot] = mu0;
     priorVariance[slot] = variance;
     passFloor[slot] = passWhenBroken;
-    passSpan[slot] = span;
+    passSpan[slot] = passWhenWorking - passWhenBroken;
+    twoState[slot] = isTwoState;
+    // Log-likelihood ratios working:broken of a success; failures depend on the other segments.
+    successMessage[slot] = isTwoState
+        ? clampMessage(Math.log(passWhenWorking) - Math.log(passWhenBroken))
+        : 0;
     reversionPerSecond[slot] = Math.log(2) / (halfLifeNanos * 1e-9);
-    breakPrior[slot] = BREAK_PRIOR_SCALE * (1 - priorProbability);
+    breakPrior[slot] = BREAK_PRIOR_SCALE
+        * (1 - (passWhenBroken + (passWhenWorking - passWhenBroken) * priorMeanSigmoid));
   }
 
   /**
@@ -386,6 +371,8 @@ public final class SegmentBelief implements SegmentReadout {
       priorVariance[slot] = priorVariance[last];
       passFloor[slot] = passFloor[last];
       passSpan[slot] = passSpan[last];
+      twoState[slot] = twoState[last];
+      successMessage[slot] = successMessage[last];
       reversionPerSecond[slot] = reversionPerSecond[last];
       breakPrior[slot] = breakPrior[last];
     }
@@ -514,6 +501,21 @@ public final class SegmentBelief implements SegmentReadout {
   @Override
   public double probabilityWorks(long segmentKey, long nowNanos) {
     return passProbability(graph.segmentSlot(segmentKey), nowNanos);
+  }
+
+  /**
+   * Returns {@code E[σ(x)]} for the segment: for a {@linkplain #addTwoStateSegment two-state
+   * segment} the probability that it is working; for an ordinary segment the same as
+   * {@link #probabilityWorks}. Allocation-free; does not move the clock.
+   *
+   * @param segmentKey a registered segment
+   * @param nowNanos monotonic time of the question
+   * @return a probability in [0, 1]
+   * @throws IllegalArgumentException if the segment is unknown
+   */
+  public double probabilityWorking(long segmentKey, long nowNanos) {
+    int slot = graph.segmentSlot(segmentKey);
+    return LogitNormal.meanProbability(meanAt(slot, nowNanos), varianceAt(slot, nowNanos));
   }
 
   /** E[pass_i] = d_i + s_i·E[σ(x_i)] under the marginal at {@code nowNanos}. */
@@ -846,6 +848,13 @@ public final class SegmentBelief implements SegmentReadout {
       paths[t] = graph.pathSegmentSlots(graph.pathSlot(pathKeys[t])).clone();
     }
     int n = graph.segmentCount();
+    for (int i = 0; i < n; i++) {
+      if (twoState[i]) {
+        throw new IllegalArgumentException(
+            "refit supports ordinary segments only; segment " + graph.segmentKeyAt(i)
+                + " is two-state (its log-odds are not the parameter of an i.i.d. pass rate)");
+      }
+    }
     double[] x = new double[n];
     System.arraycopy(priorMean, 0, x, 0, n);
     DMatrixRMaj information = new DMatrixRMaj(n, n);
@@ -910,9 +919,7 @@ public final class SegmentBelief implements SegmentReadout {
     for (int t = 0; t < paths.length; t++) {
       double logH = 0;
       for (int s : paths[t]) {
-        logH += passFloor[s] == 0 && passSpan[s] == 1
-            ? -Math.log1p(Math.exp(-x[s]))
-            : Math.log(passFloor[s] + passSpan[s] * LogitNormal.sigmoid(x[s]));
+        logH += -Math.log1p(Math.exp(-x[s]));
       }
       double h = Math.min(Math.exp(logH), 1 - 1e-15);
       double y = outcomes[t];
@@ -934,30 +941,28 @@ public final class SegmentBelief implements SegmentReadout {
       int[] p = paths[t];
       double h = 1;
       for (int s : p) {
-        h *= passFloor[s] + passSpan[s] * LogitNormal.sigmoid(x[s]);
+        h *= LogitNormal.sigmoid(x[s]);
       }
       h = Math.min(Math.max(h, 1e-300), 1 - 1e-12);
       double y = outcomes[t];
-      // g_i = ∂h/∂x_i = h·r_i with r_i = s_i σ_i (1 − σ_i)/(d_i + s_i σ_i) (= 1 − σ_i for the
-      // default range); score = g (y − h)/(h(1−h)); information = g gᵀ/(h(1−h)).
+      // g_i = ∂h/∂x_i = h (1 − σ_i); score = g (y − h)/(h(1−h)); information = g gᵀ/(h(1−h)).
       for (int a = 0; a < p.length; a++) {
-        double ga = passRatio(p[a], x[p[a]]);
+        double ga = 1 - LogitNormal.sigmoid(x[p[a]]);
         gradient.data[p[a]] += ga * (y - h) / (1 - h);
         for (int b = 0; b < p.length; b++) {
-          double gb = passRatio(p[b], x[p[b]]);
+          double gb = 1 - LogitNormal.sigmoid(x[p[b]]);
           information.data[p[a] * n + p[b]] += h * ga * gb / (1 - h);
         }
       }
     }
   }
 
-  /** (∂ pass_i/∂x_i) / pass_i: {@code s σ (1 − σ)/(d + s σ)}; {@code 1 − σ} for the default range. */
-  private double passRatio(int slot, double x) {
-    double sig = LogitNormal.sigmoid(x);
-    if (passFloor[slot] == 0 && passSpan[slot] == 1) {
-      return 1 - sig;
+  /** A log-likelihood-ratio message, kept finite (|m| ≤ 20: P within 2e-9 of 0 or 1). */
+  private static double clampMessage(double message) {
+    if (!(message > -MAX_MESSAGE)) {
+      return -MAX_MESSAGE; // also NaN, from 0/0 when both states pass nothing or everything
     }
-    return passSpan[slot] * sig * (1 - sig) / (passFloor[slot] + passSpan[slot] * sig);
+    return Math.min(message, MAX_MESSAGE);
   }
 
   // ------------------------------------------------------------------ internals
@@ -1010,13 +1015,23 @@ public final class SegmentBelief implements SegmentReadout {
       resetBlock(slots);
       loadBlock(slots);
     }
+    boolean anyTwoState = false;
+    for (int a = 0; a < k; a++) {
+      anyTwoState |= blockTwoState[a];
+    }
+    if (anyTwoState) {
+      // No tempering: the transformed update is exact at every grid node, and a two-state
+      // likelihood is smooth in x (a mixture of the two states' rates), so a small normaliser
+      // only means a surprising outcome, not an unresolved one.
+      tiltedMomentsTwoState(k, successProbability);
+      lastPredictive = normaliser;
+      if (!(normaliser > 0) || !applyTransformedMoments(slots)) {
+        droppedCount++;
+      }
+      return;
+    }
     // A very surprising outcome leaves almost no tilted mass on the grid; split the likelihood
     // into T tempered pieces ℓ^(1/T), each moment-matched in turn (ADF on ℓ = Π ℓ^(1/T)).
-    // Remember the block prior (S⁻¹, S⁻¹ m) to derive this observation's site afterwards.
-    boolean keepSite = siteWindow > 0 && invertSpd(blockCov, epA, k);
-    if (keepSite) {
-      matVec(epA, blockMean, epV1, k);
-    }
     int pieces = 1;
     while (true) {
       tiltedMoments(k, successProbability, 1.0 / pieces);
@@ -1049,229 +1064,6 @@ public final class SegmentBelief implements SegmentReadout {
         return;
       }
     }
-    if (keepSite) {
-      recordSite(slots, successProbability);
-      for (int sweep = 0; sweep < siteSweeps; sweep++) {
-        for (int r = 0; r < siteCount; r++) {
-          refineSite(Math.floorMod(siteNext - siteCount + r, siteWindow));
-        }
-      }
-    }
-  }
-
-  /** Stores the site of the observation just folded in: posterior block / prior block (epA, epV1). */
-  private void recordSite(int[] slots, double successProbability) {
-    int k = slots.length;
-    if (!loadBlock(slots) || !invertSpd(blockCov, epB, k)) {
-      return;
-    }
-    int j = siteNext;
-    siteNext = (siteNext + 1) % siteWindow;
-    siteCount = Math.min(siteWindow, siteCount + 1);
-    matVec(epB, blockMean, epV2, k);
-    siteLength[j] = k;
-    siteOutcome[j] = successProbability;
-    for (int a = 0; a < k; a++) {
-      siteSlots[j * K + a] = slots[a];
-      siteShift[j * K + a] = epV2[a] - epV1[a];
-      for (int b = 0; b < k; b++) {
-        sitePrecision[j * K * K + a * k + b] = epB[a * k + b] - epA[a * k + b];
-      }
-    }
-  }
-
-  /**
-   * One damped EP update of stored site {@code j}: cavity = block marginal / site; tilted
-   * moments of cavity × likelihood; new site = tilted / cavity, damped; the block marginal is then
-   * moved to cavity × new site through the same rank-k update as ADF. Skipped (site kept) if the
-   * cavity or the new block is not positive definite.
-   */
-  private void refineSite(int j) {
-    int k = siteLength[j];
-    int[] slots = slotsOfLength[k];
-    for (int a = 0; a < k; a++) {
-      slots[a] = siteSlots[j * K + a];
-    }
-    int sp = j * K * K;
-    int sv = j * K;
-    if (!loadBlock(slots) || !invertSpd(blockCov, epA, k)) {
-      siteSkipped++;
-      return;
-    }
-    // Cavity natural parameters: Λc = S⁻¹ − Λs (epA), ηc = S⁻¹ m − ηs (epV1).
-    matVec(epA, blockMean, epV1, k);
-    for (int a = 0; a < k; a++) {
-      epV1[a] -= siteShift[sv + a];
-      for (int b = 0; b < k; b++) {
-        epA[a * k + b] -= sitePrecision[sp + a * k + b];
-      }
-      epMean[a] = blockMean[a];
-    }
-    // Cavity moments: Vc = Λc⁻¹ (epB), mc = Vc ηc.
-    if (!invertSpd(epA, epB, k)) {
-      siteSkipped++;
-      return;
-    }
-    matVec(epB, epV1, blockMean, k);
-    if (!cholesky(epB, blockChol, k)) {
-      siteSkipped++;
-      return;
-    }
-    tiltedMoments(k, siteOutcome[j], 1.0);
-    if (!(normaliser >= MIN_NORMALISER)) {
-      siteSkipped++;
-      return;
-    }
-    // Tilted moments in x: mt = mc + Lc e (epV2); Vt = Lc C Lcᵀ (epC).
-    for (int a = 0; a < k; a++) {
-      double v = blockMean[a];
-      for (int b = 0; b <= a; b++) {
-        v += blockChol[a * k + b] * tiltedMean[b];
-      }
-      epV2[a] = v;
-    }
-    for (int a = 0; a < k; a++) {
-      for (int b = 0; b < k; b++) {
-        epD[a * k + b] = tiltedSecond[a * k + b] - tiltedMean[a] * tiltedMean[b];
-      }
-    }
-    lowerSandwich(blockChol, epD, epC, k);
-    // Λt = Vt⁻¹ (epD), ηt = Λt mt (epV3).
-    if (!invertSpd(epC, epD, k)) {
-      siteSkipped++;
-      return;
-    }
-    matVec(epD, epV2, epV3, k);
-    // Damped new site; new block natural parameters Λ = Λc + Λs' (epC), η = ηc + ηs' (epV2).
-    double keep = 1 - siteDamping;
-    for (int a = 0; a < k; a++) {
-      for (int b = 0; b < k; b++) {
-        int ab = a * k + b;
-        double fresh = epD[ab] - epA[ab];
-        double site = keep * sitePrecision[sp + ab] + siteDamping * fresh;
-        epC[ab] = epA[ab] + site;
-      }
-      double freshShift = epV3[a] - epV1[a];
-      double siteShiftNew = keep * siteShift[sv + a] + siteDamping * freshShift;
-      epV2[a] = epV1[a] + siteShiftNew;
-    }
-    // V'' = Λ⁻¹ (epB), m'' = V'' η (epV3).
-    if (!invertSpd(epC, epB, k)) {
-      siteSkipped++;
-      return;
-    }
-    matVec(epB, epV2, epV3, k);
-    // Commit the site.
-    for (int a = 0; a < k; a++) {
-      for (int b = 0; b < k; b++) {
-        int ab = a * k + b;
-        sitePrecision[sp + ab] = epC[ab] - epA[ab];
-      }
-      siteShift[sv + a] = epV2[a] - epV1[a];
-    }
-    // Move the block marginal (epMean, S) to (m'', V''): whitened e = L⁻¹(m'' − m),
-    // E[z zᵀ] = L⁻¹ V'' L⁻ᵀ + e eᵀ, then the ADF rank-k update.
-    for (int a = 0; a < k; a++) {
-      blockMean[a] = epMean[a];
-    }
-    if (!cholesky(blockCov, blockChol, k)) {
-      siteSkipped++;
-      return;
-    }
-    for (int a = 0; a < k; a++) {
-      tiltedMean[a] = epV3[a] - epMean[a];
-    }
-    solveLower(blockChol, tiltedMean, k);
-    // epB ← L⁻¹ V'' L⁻ᵀ: solve columns then rows.
-    for (int col = 0; col < k; col++) {
-      for (int a = 0; a < k; a++) {
-        epV1[a] = epB[a * k + col];
-      }
-      solveLower(blockChol, epV1, k);
-      for (int a = 0; a < k; a++) {
-        epD[a * k + col] = epV1[a];
-      }
-    }
-    for (int row = 0; row < k; row++) {
-      for (int a = 0; a < k; a++) {
-        epV1[a] = epD[row * k + a];
-      }
-      solveLower(blockChol, epV1, k);
-      for (int a = 0; a < k; a++) {
-        tiltedSecond[row * k + a] = epV1[a] + tiltedMean[row] * tiltedMean[a];
-      }
-    }
-    if (!applyMoments(slots)) {
-      siteSkipped++;
-    }
-  }
-
-  /** out = L A Lᵀ for lower-triangular L, all k×k row-major. */
-  private void lowerSandwich(double[] l, double[] a, double[] out, int k) {
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        double v = 0;
-        for (int p = 0; p <= i; p++) {
-          v += l[i * k + p] * a[p * k + j];
-        }
-        work[i * k + j] = v;
-      }
-    }
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        double v = 0;
-        for (int p = 0; p <= j; p++) {
-          v += work[i * k + p] * l[j * k + p];
-        }
-        out[i * k + j] = v;
-      }
-    }
-  }
-
-  /** out = A⁻¹ for a symmetric positive definite k×k A (via epChol); false if not PD. */
-  private boolean invertSpd(double[] a, double[] out, int k) {
-    if (!cholesky(a, epChol, k)) {
-      return false;
-    }
-    for (int col = 0; col < k; col++) {
-      for (int i = 0; i < k; i++) {
-        epV3[i] = i == col ? 1 : 0;
-      }
-      solveLower(epChol, epV3, k);
-      solveUpperTransposed(epChol, epV3, 0, 1, k);
-      for (int i = 0; i < k; i++) {
-        out[i * k + col] = epV3[i];
-      }
-    }
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < i; j++) {
-        double v = 0.5 * (out[i * k + j] + out[j * k + i]);
-        out[i * k + j] = v;
-        out[j * k + i] = v;
-      }
-    }
-    return true;
-  }
-
-  private static void matVec(double[] a, double[] x, double[] out, int k) {
-    for (int i = 0; i < k; i++) {
-      double v = 0;
-      for (int j = 0; j < k; j++) {
-        v += a[i * k + j] * x[j];
-      }
-      out[i] = v;
-    }
-  }
-
-  /** Solves L y = v in place (L lower triangular, k×k row-major). */
-  private static void solveLower(double[] l, double[] v, int k) {
-    for (int i = 0; i < k; i++) {
-      double sum = v[i];
-      for (int p = 0; p < i; p++) {
-        sum -= l[i * k + p] * v[p];
-      }
-      v[i] = sum / l[i * k + i];
-    }
   }
 
   /** Loads Σ_PP, its Cholesky factor and μ_P. Returns false if Σ_PP is not positive definite. */
@@ -1283,6 +1075,8 @@ public final class SegmentBelief implements SegmentReadout {
       blockMean[a] = mean.data[slots[a]];
       blockFloor[a] = passFloor[slots[a]];
       blockSpan[a] = passSpan[slots[a]];
+      blockTwoState[a] = twoState[slots[a]];
+      blockSuccessMessage[a] = successMessage[slots[a]];
       for (int b = 0; b < k; b++) {
         blockCov[a * k + b] = c[slots[a] * n + slots[b]];
       }
@@ -1378,6 +1172,185 @@ public final class SegmentBelief implements SegmentReadout {
         }
       }
     }
+  }
+
+  /**
+   * Tilted moments for a block with two-state segments. For a two-state segment the Gaussian is
+   * over the log-odds {@code x_i} that it works; given {@code x_P} the states are independent
+   * Bernoullis, segment {@code i} passes with {@code m_i = d_i + (u_i − d_i) σ(x_i)} (an ordinary
+   * segment with {@code m_i = σ(x_i)}), and the outcome has the likelihood
+   * {@code ℓ(x) = s Π m + (1 − s)(1 − Π m)}. Bayes' rule on the states at that {@code x} gives
+   * the joint over (x, states) ∝ N(x)·ℓ(x)·[state posterior given x]; the state posterior is
+   * projected on independent Bernoullis (its exact marginals), whose log-odds are
+   * {@code T_i(x) = x_i + g_i(x)} with the message
+   * {@code g_i = log(s u_i R_i + (1−s)(1 − u_i R_i)) − log(s d_i R_i + (1−s)(1 − d_i R_i))},
+   * {@code R_i = Π_{j≠i} m_j} (for a success {@code g_i = log(u_i/d_i)}: exact, a success
+   * factorises). Ordinary segments keep {@code T_i = x_i}. Accumulates, against
+   * {@code N(0, I)} with {@code x_P = μ_P + L z}: {@code Z = E[ℓ]}, {@code E_t[z]},
+   * {@code E_t[z zᵀ]} (as {@link #tiltedMoments}) and, for {@code t = T(x) − μ_P},
+   * {@code E_t[t]}, {@code E_t[z tᵀ]}, {@code E_t[t tᵀ]}.
+   */
+  private void tiltedMomentsTwoState(int k, double s) {
+    int p = POINTS_FOR_LENGTH[k];
+    double[] nodes = GaussHermite.nodes(p);
+    double[] weights = GaussHermite.weights(p);
+    for (int a = 0; a < k; a++) {
+      gridDigits[a] = 0;
+      tiltedMean[a] = 0;
+      tiltedT[a] = 0;
+    }
+    for (int a = 0; a < k * k; a++) {
+      tiltedSecond[a] = 0;
+      tiltedZT[a] = 0;
+      tiltedTT[a] = 0;
+    }
+    sigmoidPrefix[0] = 1;
+    weightPrefix[0] = 1;
+    double z0 = 0;
+    int changedFrom = 0;
+    while (changedFrom >= 0) {
+      for (int a = changedFrom; a < k; a++) {
+        double z = nodes[gridDigits[a]];
+        gridPoint[a] = z;
+        double offset = 0;
+        int row = a * k;
+        for (int b = 0; b <= a; b++) {
+          offset += blockChol[row + b] * gridPoint[b];
+        }
+        gridOffset[a] = offset;
+        gridPass[a] = blockFloor[a] + blockSpan[a] * LogitNormal.sigmoid(blockMean[a] + offset);
+        sigmoidPrefix[a + 1] = sigmoidPrefix[a] * gridPass[a];
+        weightPrefix[a + 1] = weightPrefix[a] * weights[gridDigits[a]];
+      }
+      double h = sigmoidPrefix[k];
+      double likelihood = s * h + (1 - s) * (1 - h);
+      double wl = weightPrefix[k] * likelihood;
+      // Messages: R_a = prefix(a) · suffix(a+1), the suffix built from the back (O(k) per node).
+      double suffix = 1;
+      for (int a = k - 1; a >= 0; a--) {
+        double message = 0;
+        if (blockTwoState[a]) {
+          if (s == 1.0) {
+            message = blockSuccessMessage[a];
+          } else {
+            double r = sigmoidPrefix[a] * suffix;
+            double up = blockFloor[a] + blockSpan[a];
+            double down = blockFloor[a];
+            message = clampMessage(Math.log(s * up * r + (1 - s) * (1 - up * r))
+                - Math.log(s * down * r + (1 - s) * (1 - down * r)));
+          }
+        }
+        gridMessage[a] = gridOffset[a] + message; // t_a = T_a(x) − μ_a
+        suffix *= gridPass[a];
+      }
+      z0 += wl;
+      for (int a = 0; a < k; a++) {
+        double za = wl * gridPoint[a];
+        double ta = wl * gridMessage[a];
+        tiltedMean[a] += za;
+        tiltedT[a] += ta;
+        int row = a * k;
+        for (int b = 0; b <= a; b++) {
+          tiltedSecond[row + b] += za * gridPoint[b];
+          tiltedTT[row + b] += ta * gridMessage[b];
+        }
+        for (int b = 0; b < k; b++) {
+          tiltedZT[row + b] += za * gridMessage[b];
+        }
+      }
+      int a = k - 1;
+      while (a >= 0 && ++gridDigits[a] == p) {
+        gridDigits[a] = 0;
+        a--;
+      }
+      changedFrom = a;
+    }
+    normaliser = z0;
+    if (z0 > 0) {
+      for (int a = 0; a < k; a++) {
+        tiltedMean[a] /= z0;
+        tiltedT[a] /= z0;
+      }
+      for (int a = 0; a < k; a++) {
+        for (int b = 0; b < k; b++) {
+          tiltedZT[a * k + b] /= z0;
+        }
+        for (int b = 0; b <= a; b++) {
+          double v = tiltedSecond[a * k + b] / z0;
+          tiltedSecond[a * k + b] = v;
+          tiltedSecond[b * k + a] = v;
+          double w = tiltedTT[a * k + b] / z0;
+          tiltedTT[a * k + b] = w;
+          tiltedTT[b * k + a] = w;
+        }
+      }
+    }
+  }
+
+  /**
+   * The two-state update. The other segments {@code x_R} depend on the block only through the
+   * Gaussian conditional {@code x_R | x_P}, which the update leaves alone, while the block itself
+   * is replaced by {@code T(x_P)}. Matching the moments of {@code (x_R, T(x_P))} under the tilted
+   * measure:
+   *
+   * <pre>
+   * μ_R' = μ_R + Σ_RP S⁻¹ (E_t[x_P] − μ_P),  Σ_RR' = Σ_RR + Σ_RP S⁻¹ (Cov_t[x_P] − S) S⁻¹ Σ_PR
+   * Σ_RP' = Σ_RP S⁻¹ Cov_t[x_P, T]  = B L⁻ᵀ Cov_t[z, t]    (B = Σ[:, P], S = L Lᵀ)
+   * μ_P'  = μ_P + E_t[t],             Σ_PP' = Cov_t[t]
+   * </pre>
+   *
+   * The first line is exactly the ordinary ADF step ({@link #applyMoments}); the block's rows and
+   * columns are then overwritten. The result is the covariance of a real joint distribution
+   * (Gaussian conditional over a positive-weight grid), so it stays positive semi-definite; a
+   * floor on the block's diagonal keeps it definite. O(k n²) like the ordinary step.
+   */
+  private boolean applyTransformedMoments(int[] slots) {
+    int k = slots.length;
+    if (!applyMoments(slots)) {
+      return false;
+    }
+    int n = graph.segmentCount();
+    double[] c = covariance.data;
+    // crossGain = L⁻ᵀ Cov_t[z, t] (k×k), column by column.
+    for (int a = 0; a < k; a++) {
+      for (int b = 0; b < k; b++) {
+        crossGain[a * k + b] = tiltedZT[a * k + b] - tiltedMean[a] * tiltedT[b];
+      }
+    }
+    for (int col = 0; col < k; col++) {
+      solveUpperTransposed(blockChol, crossGain, col, k, k);
+    }
+    for (int a = 0; a < k * k; a++) {
+      if (!Double.isFinite(crossGain[a]) || !Double.isFinite(tiltedTT[a])) {
+        resetBlock(slots);
+        return true;
+      }
+    }
+    // Σ[j, P_b] = Σ_a B[j, a] crossGain[a, b]; columns holds the old rows Σ[P_a, :].
+    double[] old = columns.data;
+    for (int b = 0; b < k; b++) {
+      int sb = slots[b];
+      for (int j = 0; j < n; j++) {
+        double v = 0;
+        for (int a = 0; a < k; a++) {
+          v += old[a * n + j] * crossGain[a * k + b];
+        }
+        c[j * n + sb] = v;
+        c[sb * n + j] = v;
+      }
+    }
+    for (int a = 0; a < k; a++) {
+      int sa = slots[a];
+      mean.data[sa] = blockMean[a] + tiltedT[a];
+      for (int b = 0; b < k; b++) {
+        double v = tiltedTT[a * k + b] - tiltedT[a] * tiltedT[b];
+        if (a == b) {
+          v = Math.max(v, MIN_TILTED_VARIANCE);
+        }
+        c[sa * n + slots[b]] = v;
+      }
+    }
+    return true;
   }
 
   /**

@@ -32,29 +32,51 @@ class SegmentBeliefAccuracyTest {
   /** Figures of one comparison: mean and max of |filter − exact| over segments and steps. */
   record Figures(double meanError, double maxError) {}
 
-  @Test
-  void observe_smallGraphs_marginalsTrackExactPosterior() {
-    // The regime of the figure: 12 segments, paths of 1–3 segments drawn from a fixed pool of
-    // 36, priors π ~ U(0.7, 0.97), working segments pass 90%, broken ones 50%.
+  /** Mean over seeds of the mean error, and the worst max error, of one filter on one regime. */
+  static Figures over10Seeds(double up, double down, boolean ekf, double twoStateSd) {
     double sumMean = 0;
     double worstMax = 0;
     int runs = 10;
     for (int seed = 1; seed <= runs; seed++) {
-      Figures f = compare(seed, 12, 3, 0.7, 0.9, 0.5, false);
+      Figures f = compare(seed, 12, 3, 0.7, up, down, ekf, twoStateSd);
       sumMean += f.meanError();
       worstMax = Math.max(worstMax, f.maxError());
     }
-    double mean = sumMean / runs;
+    return new Figures(sumMean / runs, worstMax);
+  }
+
+  @Test
+  void observe_twoStateSegments_marginalsTrackExactPosterior() {
+    // The figure: 12 binary segments, paths of 1–3 segments drawn from a fixed pool of
+    // 36, priors π ~ U(0.7, 0.97), working segments pass 90%, broken ones 50%, 10 seeds × 200
+    // outcomes × 12 segments. The filter is told the reference's noise model (each segment is
+    // two-state with those pass rates, prior P(working) = π) and uses the library's default
+    // log-odds sd 1.5; the only approximation left is the Gaussian over the working log-odds.
+    Figures f = over10Seeds(0.9, 0.5, false, 1.5);
     System.out.printf(Locale.ROOT,
-        "segment accuracy (ADF, n=12, up=0.9, down=0.5, %d seeds x %d steps): mean %.4f max %.4f%n",
-        runs, STEPS, mean, worstMax);
-    // Bounds: the mean meets the target (0.05). The max cannot meet 0.15 against this reference
-    // and no unimodal belief over a continuous pass probability could: the reference pins a
-    // broken segment's pass probability at exactly `down` (0.5) once it is identified, while a
-    // continuous belief follows the observed rate, which after a handful of unlucky outcomes sits
-    // near 0.3 (measured worst 0.18, at segments identified as broken; the same-family test below
-    // shows the projection itself is within 0.13). 0.2 is the measured worst plus a small margin.
-    assertThat(worstMax).isLessThanOrEqualTo(0.2);
+        "segment accuracy (two-state ADF, n=12, up=0.9, down=0.5, 10 seeds x %d steps):"
+            + " mean %.4f max %.4f%n", STEPS, f.meanError(), f.maxError());
+    // Bounds: the targets, mean ≤ 0.05 and never more than 0.15. Measured 0.0025 and
+    // 0.088 (docs/model.md §9); the margin to 0.15 covers quadrature round-off across JDKs, and
+    // an error in the update (e.g. dropping the message, which gives the ordinary model's
+    // behaviour, or the cross-covariance) pushes the max above 0.15 (see the ordinary row).
+    assertThat(f.meanError()).isLessThanOrEqualTo(0.05);
+    assertThat(f.maxError()).isLessThanOrEqualTo(0.15);
+  }
+
+  @Test
+  void observe_ordinarySegmentsAgainstBinaryReference_meanTracksButMaxDoesNot() {
+    // The same reference with ordinary segments (a belief over a continuous pass rate, prior
+    // moment-matched to the two-point prior). Documents why two-state segments exist: a
+    // continuous pass-rate belief follows the observed rate instead of convicting a segment by
+    // the likelihood ratio of its two states, so it lags the exact posterior by up to 0.18 on
+    // segments the reference has identified as broken (measured mean 0.027, max 0.181).
+    Figures f = over10Seeds(0.9, 0.5, false, Double.NaN);
+    System.out.printf(Locale.ROOT,
+        "segment accuracy (ordinary ADF, n=12, up=0.9, down=0.5, 10 seeds x %d steps):"
+            + " mean %.4f max %.4f%n", STEPS, f.meanError(), f.maxError());
+    assertThat(f.meanError()).isLessThanOrEqualTo(0.05);
+    assertThat(f.maxError()).isGreaterThan(0.15).isLessThanOrEqualTo(0.2);
   }
 
   @Test
@@ -78,57 +100,33 @@ class SegmentBeliefAccuracyTest {
   }
 
   @Test
-  void explore() {
-    double[][] regimes = {
-      {0.9, 0.5},
-    };
-    for (double[] r : regimes) {
-      for (double sd : new double[] {Double.parseDouble(System.getProperty("rangeSd", "7"))}) {
-        double sumMean = 0;
-        double worstMax = 0;
-        int runs = 10;
-        for (int seed = 1; seed <= runs; seed++) {
-          Figures f = compare(seed, 12, 3, 0.7, r[0], r[1], false, sd);
-          sumMean += f.meanError();
-          worstMax = Math.max(worstMax, f.maxError());
-        }
-        System.out.printf(Locale.ROOT, "RANGE up=%.2f down=%.2f sd %.1f: mean %.4f max %.4f%n",
-            r[0], r[1], sd, sumMean / runs, worstMax);
-      }
-    }
-  }
-
-  @Test
   void report_otherRegimes_printsFigures() {
     double[][] regimes = {
       {0.9, 0.5}, {0.9, 0.3}, {0.97, 0.2}, {0.97, 0.05}, {1.0, 0.0},
     };
     for (double[] r : regimes) {
-      for (boolean ekf : new boolean[] {false, true}) {
-        double sumMean = 0;
-        double worstMax = 0;
-        int runs = 10;
-        for (int seed = 1; seed <= runs; seed++) {
-          Figures f = compare(seed, 12, 3, 0.7, r[0], r[1], ekf);
-          sumMean += f.meanError();
-          worstMax = Math.max(worstMax, f.maxError());
-        }
-        System.out.printf(Locale.ROOT, "regime up=%.2f down=%.2f %s: mean %.4f max %.4f%n",
-            r[0], r[1], ekf ? "EKF" : "ADF", sumMean / runs, worstMax);
-        assertThat(sumMean).isFinite();
-      }
+      Figures two = over10Seeds(r[0], r[1], false, 1.5);
+      Figures ordinary = over10Seeds(r[0], r[1], false, Double.NaN);
+      Figures ekf = over10Seeds(r[0], r[1], true, Double.NaN);
+      System.out.printf(Locale.ROOT,
+          "regime up=%.2f down=%.2f: two-state %.4f/%.4f ordinary %.4f/%.4f EKF %.4f/%.4f"
+              + " (mean/max)%n", r[0], r[1], two.meanError(), two.maxError(),
+          ordinary.meanError(), ordinary.maxError(), ekf.meanError(), ekf.maxError());
+      // Two-state segments are the better model of this reference in every regime.
+      assertThat(two.meanError()).isLessThan(ordinary.meanError());
+    }
+    for (double sd : new double[] {0.5, 1.0, 1.5, 2.5}) {
+      Figures f = over10Seeds(0.9, 0.5, false, sd);
+      System.out.printf(Locale.ROOT, "two-state log-odds sd %.1f: mean %.4f max %.4f%n",
+          sd, f.meanError(), f.maxError());
+      assertThat(f.maxError()).isFinite();
     }
   }
 
   /** The brief's reference: binary segments (working passes {@code up}, broken {@code down}). */
   static Figures compare(
-      long seed, int n, int maxPathLength, double priorLow, double up, double down, boolean ekf) {
-    return compare(seed, n, maxPathLength, priorLow, up, down, ekf, Double.NaN);
-  }
-
-  static Figures compare(
       long seed, int n, int maxPathLength, double priorLow, double up, double down, boolean ekf,
-      double rangeSd) {
+      double twoStateSd) {
     SplittableRandom rng = new SplittableRandom(seed);
     double pUp = Math.min(up, 1 - 1e-6);
     double pDown = Math.max(down, 1e-6);
@@ -139,7 +137,7 @@ class SegmentBeliefAccuracyTest {
       levelPass[i] = new double[] {pDown, pUp};
       levelPrior[i] = new double[] {1 - prior, prior};
     }
-    return compare(rng, seed, levelPass, levelPrior, maxPathLength, ekf, rangeSd);
+    return compare(rng, seed, levelPass, levelPrior, maxPathLength, ekf, twoStateSd);
   }
 
   /**
@@ -171,7 +169,7 @@ class SegmentBeliefAccuracyTest {
 
   private static Figures compare(
       SplittableRandom rng, long seed, double[][] levelPass, double[][] levelPrior,
-      int maxPathLength, boolean ekf, double rangeSd) {
+      int maxPathLength, boolean ekf, double twoStateSd) {
     int n = levelPass.length;
     int levels = levelPass[0].length;
     int pathCount = 3 * n;
@@ -210,20 +208,6 @@ class SegmentBeliefAccuracyTest {
     }
 
     SegmentBelief belief = new SegmentBelief(n);
-    double binaryVar = Double.parseDouble(System.getProperty("binaryVar", "0"));
-    BinaryFilter bin = binaryVar > 0 ? new BinaryFilter(n) : null;
-    if (bin != null) {
-      for (int i = 0; i < n; i++) {
-        bin.down[i] = levelPass[i][0];
-        bin.up[i] = levelPass[i][levels - 1];
-        bin.mean[i] = LogitNormal.logOddsMeanFor(levelPrior[i][levels - 1], binaryVar);
-        bin.cov[i][i] = binaryVar;
-      }
-    }
-    if (Integer.getInteger("epWindow", 0) > 0) {
-      belief.setExpectationPropagation(Integer.getInteger("epWindow", 0), Integer.getInteger("epSweeps", 1));
-      belief.setSiteDamping(Double.parseDouble(System.getProperty("epDamping", "0.5")));
-    }
     Ekf ekfFilter = ekf ? new Ekf(n) : null;
     for (int i = 0; i < n; i++) {
       double passMean = 0;
@@ -232,8 +216,10 @@ class SegmentBeliefAccuracyTest {
         passMean += levelPrior[i][l] * levelPass[i][l];
         passSecond += levelPrior[i][l] * levelPass[i][l] * levelPass[i][l];
       }
-      if (!Double.isNaN(rangeSd)) {
-        belief.addSegment(i, passMean, rangeSd, FOREVER, levelPass[i][0], levelPass[i][levels - 1], NOW);
+      if (!Double.isNaN(twoStateSd)) {
+        // The reference's own noise model: working passes levelPass[i][1], broken [i][0].
+        belief.addTwoStateSegment(i, levelPrior[i][1], twoStateSd, FOREVER,
+            levelPass[i][0], levelPass[i][1], NOW);
         continue;
       }
       double sd = matchingSd(passMean, passSecond - passMean * passMean);
@@ -254,8 +240,6 @@ class SegmentBeliefAccuracyTest {
     double sumError = 0;
     double maxError = 0;
     double[] weight = new double[states];
-    int[] histPath = new int[STEPS];
-    boolean[] histY = new boolean[STEPS];
     for (int t = 0; t < STEPS; t++) {
       int p = rng.nextInt(pathCount);
       int[] path = paths[p];
@@ -264,8 +248,6 @@ class SegmentBeliefAccuracyTest {
         truePass *= levelPass[s][truth[s]];
       }
       boolean success = rng.nextDouble() < truePass;
-      histPath[t] = p;
-      histY[t] = success;
       for (int s = 0; s < states; s++) {
         double pass = 1;
         for (int seg : path) {
@@ -273,9 +255,7 @@ class SegmentBeliefAccuracyTest {
         }
         logWeight[s] += Math.log(success ? pass : 1 - pass);
       }
-      if (bin != null) {
-        bin.observe(path, success);
-      } else if (ekf) {
+      if (ekf) {
         ekfFilter.observe(path, success);
       } else {
         belief.observe(1000 + p, success, NOW);
@@ -295,22 +275,10 @@ class SegmentBeliefAccuracyTest {
           passMass += weight[s] * levelPass[i][digit[s * n + i]];
         }
         double exact = passMass / total;
-        double filter = bin != null ? bin.pass(i) : ekf
+        double filter = ekf
             ? LogitNormal.meanProbability(ekfFilter.mean[i], ekfFilter.cov[i][i])
             : belief.probabilityWorks(i, NOW);
         double error = Math.abs(exact - filter);
-        if (error > 0.15 && System.getProperty("diag") != null) {
-          StringBuilder hist = new StringBuilder();
-          for (int q = 0; q <= t; q++) {
-            for (int seg : paths[histPath[q]]) {
-              if (seg == i) {
-                hist.append(java.util.Arrays.toString(paths[histPath[q]])).append(histY[q] ? "+ " : "- ");
-              }
-            }
-          }
-          System.out.printf(Locale.ROOT, "DIAG seed %d t %d seg %d truth %d exact %.3f filter %.3f prior %.3f | %s%n",
-              seed, t, i, truth[i], exact, filter, levelPrior[i][1], hist);
-        }
         sumError += error;
         maxError = Math.max(maxError, error);
       }
@@ -355,184 +323,6 @@ class SegmentBeliefAccuracyTest {
       } while (again);
     }
     return out;
-  }
-
-  /** Prototype: Gaussian over log-odds of persistent binary working states. */
-  static final class BinaryFilter {
-    final int n;
-    final double[] mean;
-    final double[][] cov;
-    final double[] down;
-    final double[] up;
-
-    BinaryFilter(int n) {
-      this.n = n;
-      mean = new double[n];
-      cov = new double[n][n];
-      down = new double[n];
-      up = new double[n];
-    }
-
-    double pass(int i) {
-      return down[i] + (up[i] - down[i]) * LogitNormal.meanProbability(mean[i], cov[i][i]);
-    }
-
-    void observe(int[] path, boolean success) {
-      int k = path.length;
-      int p = new int[] {0, 16, 10, 7, 5}[k];
-      double[] nodes = org.netbelief.model.internal.GaussHermite.nodes(p);
-      double[] weights = org.netbelief.model.internal.GaussHermite.weights(p);
-      org.ejml.data.DMatrixRMaj s = new org.ejml.data.DMatrixRMaj(k, k);
-      for (int a = 0; a < k; a++) {
-        for (int b = 0; b < k; b++) {
-          s.set(a, b, cov[path[a]][path[b]]);
-        }
-      }
-      double[][] l = new double[k][k];
-      for (int i = 0; i < k; i++) {
-        for (int j = 0; j <= i; j++) {
-          double sum = s.get(i, j);
-          for (int q = 0; q < j; q++) {
-            sum -= l[i][q] * l[j][q];
-          }
-          l[i][j] = i == j ? Math.sqrt(Math.max(sum, 1e-12)) : sum / l[j][j];
-        }
-      }
-      int total = 1;
-      for (int a = 0; a < k; a++) {
-        total *= p;
-      }
-      double z0 = 0;
-      double[] ex = new double[k];
-      double[] et = new double[k];
-      double[][] exx = new double[k][k];
-      double[][] ext = new double[k][k];
-      double[][] ett = new double[k][k];
-      double[] x = new double[k];
-      double[] t = new double[k];
-      double[] m = new double[k];
-      for (int node = 0; node < total; node++) {
-        int rest = node;
-        double w = 1;
-        double[] zz = new double[k];
-        for (int a = 0; a < k; a++) {
-          int dgt = rest % p;
-          rest /= p;
-          zz[a] = nodes[dgt];
-          w *= weights[dgt];
-        }
-        double prod = 1;
-        for (int a = 0; a < k; a++) {
-          double v = mean[path[a]];
-          for (int b = 0; b <= a; b++) {
-            v += l[a][b] * zz[b];
-          }
-          x[a] = v;
-          m[a] = down[path[a]] + (up[path[a]] - down[path[a]]) * LogitNormal.sigmoid(v);
-          prod *= m[a];
-        }
-        double like = success ? prod : 1 - prod;
-        for (int a = 0; a < k; a++) {
-          int i = path[a];
-          if (success) {
-            t[a] = x[a] + Math.log(up[i] / down[i]);
-          } else {
-            double r = 1;
-            for (int b = 0; b < k; b++) {
-              if (b != a) {
-                r *= m[b];
-              }
-            }
-            t[a] = x[a] + Math.log((1 - up[i] * r) / (1 - down[i] * r));
-          }
-        }
-        double wl = w * like;
-        z0 += wl;
-        for (int a = 0; a < k; a++) {
-          ex[a] += wl * x[a];
-          et[a] += wl * t[a];
-          for (int b = 0; b < k; b++) {
-            exx[a][b] += wl * x[a] * x[b];
-            ext[a][b] += wl * x[a] * t[b];
-            ett[a][b] += wl * t[a] * t[b];
-          }
-        }
-      }
-      for (int a = 0; a < k; a++) {
-        ex[a] /= z0;
-        et[a] /= z0;
-      }
-      double[][] cxx = new double[k][k];
-      double[][] cxt = new double[k][k];
-      double[][] ctt = new double[k][k];
-      for (int a = 0; a < k; a++) {
-        for (int b = 0; b < k; b++) {
-          cxx[a][b] = exx[a][b] / z0 - ex[a] * ex[b];
-          cxt[a][b] = ext[a][b] / z0 - ex[a] * et[b];
-          ctt[a][b] = ett[a][b] / z0 - et[a] * et[b];
-        }
-      }
-      org.ejml.data.DMatrixRMaj inv = new org.ejml.data.DMatrixRMaj(k, k);
-      org.ejml.dense.row.CommonOps_DDRM.invert(s, inv);
-      // G = Σ_{:,P} A  (n×k)
-      double[][] g = new double[n][k];
-      for (int j = 0; j < n; j++) {
-        for (int b = 0; b < k; b++) {
-          double v = 0;
-          for (int a = 0; a < k; a++) {
-            v += cov[j][path[a]] * inv.get(a, b);
-          }
-          g[j][b] = v;
-        }
-      }
-      boolean[] inPath = new boolean[n];
-      for (int i : path) {
-        inPath[i] = true;
-      }
-      double[] newMean = mean.clone();
-      double[][] newCov = new double[n][];
-      for (int j = 0; j < n; j++) {
-        newCov[j] = cov[j].clone();
-      }
-      for (int j = 0; j < n; j++) {
-        if (inPath[j]) {
-          continue;
-        }
-        for (int a = 0; a < k; a++) {
-          newMean[j] += g[j][a] * (ex[a] - mean[path[a]]);
-        }
-        for (int jj = 0; jj < n; jj++) {
-          if (inPath[jj]) {
-            continue;
-          }
-          double v = 0;
-          for (int a = 0; a < k; a++) {
-            for (int b = 0; b < k; b++) {
-              v += g[j][a] * (cxx[a][b] - s.get(a, b)) * g[jj][b];
-            }
-          }
-          newCov[j][jj] += v;
-        }
-        for (int b = 0; b < k; b++) {
-          double v = 0;
-          for (int a = 0; a < k; a++) {
-            v += g[j][a] * cxt[a][b];
-          }
-          newCov[j][path[b]] = v;
-          newCov[path[b]][j] = v;
-        }
-      }
-      for (int a = 0; a < k; a++) {
-        newMean[path[a]] = et[a];
-        for (int b = 0; b < k; b++) {
-          newCov[path[a]][path[b]] = 0.5 * (ctt[a][b] + ctt[b][a]);
-        }
-      }
-      System.arraycopy(newMean, 0, mean, 0, n);
-      for (int j = 0; j < n; j++) {
-        cov[j] = newCov[j];
-      }
-    }
   }
 
   /** The rejected alternative: an extended Kalman step (rank one) on h(x) = Π σ(x_i). */
