@@ -122,6 +122,9 @@ public final class SegmentBelief implements SegmentReadout {
   private final double[] blockFloor = new double[SegmentGraph.MAX_PATH_SEGMENTS];
   private final double[] blockSpan = new double[SegmentGraph.MAX_PATH_SEGMENTS];
   private final boolean[] blockTwoState = new boolean[SegmentGraph.MAX_PATH_SEGMENTS];
+  // Whether the loaded block has a two-state segment (pass = d + (u−d)σ rather than σ): the
+  // ordinary quadrature skips the affine map.
+  private boolean blockAffine;
   private final double[] blockSuccessMessage = new double[SegmentGraph.MAX_PATH_SEGMENTS];
   // Two-state update scratch: per grid node x − μ and pass probabilities; tilted E[t], E[z tᵀ],
   // E[t tᵀ] of the transformed block t = T(x) − μ_P.
@@ -1026,11 +1029,7 @@ public final class SegmentBelief implements SegmentReadout {
       resetBlock(slots);
       loadBlock(slots);
     }
-    boolean anyTwoState = false;
-    for (int a = 0; a < k; a++) {
-      anyTwoState |= blockTwoState[a];
-    }
-    if (anyTwoState) {
+    if (blockAffine) {
       // No tempering: the transformed update is exact at every grid node, and a two-state
       // likelihood is smooth in x (a mixture of the two states' rates), so a small normaliser
       // only means a surprising outcome, not an unresolved one.
@@ -1082,7 +1081,9 @@ public final class SegmentBelief implements SegmentReadout {
     int k = slots.length;
     int n = graph.segmentCount();
     double[] c = covariance.data;
+    blockAffine = false;
     for (int a = 0; a < k; a++) {
+      blockAffine |= twoState[slots[a]];
       blockMean[a] = mean.data[slots[a]];
       blockFloor[a] = passFloor[slots[a]];
       blockSpan[a] = passSpan[slots[a]];
@@ -1145,7 +1146,11 @@ public final class SegmentBelief implements SegmentReadout {
         for (int b = 0; b <= a; b++) {
           x += blockChol[row + b] * gridPoint[b];
         }
-        sigmoidPrefix[a + 1] = sigmoidPrefix[a] * (blockFloor[a] + blockSpan[a] * LogitNormal.sigmoid(x));
+        double pass = LogitNormal.sigmoid(x);
+        if (blockAffine) {
+          pass = blockFloor[a] + blockSpan[a] * pass; // a two-state segment's pass probability
+        }
+        sigmoidPrefix[a + 1] = sigmoidPrefix[a] * pass;
         weightPrefix[a + 1] = weightPrefix[a] * weights[gridDigits[a]];
       }
       double h = sigmoidPrefix[k];
@@ -1455,12 +1460,14 @@ public final class SegmentBelief implements SegmentReadout {
     for (int a = 0; a < k; a++) {
       querySlots[a] = slots[a];
     }
+    blockAffine = false;
     for (int a = 0; a < k; a++) {
       int sa = querySlots[a];
       double fa = Math.exp(-reversionPerSecond[sa] * seconds);
       blockMean[a] = priorMean[sa] + (mean.data[sa] - priorMean[sa]) * fa;
       blockFloor[a] = passFloor[sa];
       blockSpan[a] = passSpan[sa];
+      blockAffine |= twoState[sa];
       for (int b = 0; b < k; b++) {
         int sb = querySlots[b];
         double fb = Math.exp(-reversionPerSecond[sb] * seconds);
