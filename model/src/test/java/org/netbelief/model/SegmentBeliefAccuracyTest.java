@@ -65,7 +65,7 @@ class SegmentBeliefAccuracyTest {
   }
 
   @Test
-  void observe_ordinarySegmentsAgainstBinaryReference_meanTracksButMaxDoesNot() {
+  void observe_ordinarySegmentsAgainstBinaryReference_meanTracks() {
     // The same reference with ordinary segments (a belief over a continuous pass rate, prior
     // moment-matched to the two-point prior). Documents why two-state segments exist: a
     // continuous pass-rate belief follows the observed rate instead of convicting a segment by
@@ -75,8 +75,10 @@ class SegmentBeliefAccuracyTest {
     System.out.printf(Locale.ROOT,
         "segment accuracy (ordinary ADF, n=12, up=0.9, down=0.5, 10 seeds x %d steps):"
             + " mean %.4f max %.4f%n", STEPS, f.meanError(), f.maxError());
+    // Bounds: a regression guard on the previous figure (mean target 0.05; max 0.2 = measured
+    // 0.181 plus a small margin), not the 0.15, which this model does not reach.
     assertThat(f.meanError()).isLessThanOrEqualTo(0.05);
-    assertThat(f.maxError()).isGreaterThan(0.15).isLessThanOrEqualTo(0.2);
+    assertThat(f.maxError()).isLessThanOrEqualTo(0.2);
   }
 
   @Test
