@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  * ./mvnw -B -ntp -pl bench -am package -DskipTests
- * java -jar bench/target/benchmarks.jar SegmentBelief -f 1 -wi 2 -i 3 -prof gc
+ * java -jar bench/target/benchmarks.jar SegmentBelief -f 1 -wi 2 -i 3 -prof gc \
+ *     -jvmArgs "-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
  * </pre>
  */
 @State(Scope.Thread)
@@ -52,6 +53,14 @@ public class SegmentBeliefBenchmark {
   @Param({"64", "256"})
   public int segments;
 
+  /**
+   * Segment kind: {@code ordinary} ({@link SegmentBelief#addSegment}, a belief over a pass rate)
+   * or {@code twoState} ({@link SegmentBelief#addTwoStateSegment}: working passes 99.9%, broken
+   * 1% (shared) or 5% (peers)), whose update also integrates the per-node transform.
+   */
+  @Param({"ordinary", "twoState"})
+  public String kind;
+
   private SegmentBelief belief;
   private long[] pathKeys;
   private boolean[] outcomes;
@@ -68,14 +77,14 @@ public class SegmentBeliefBenchmark {
     int peers = segments - 6;
     double[] pass = new double[segments];
     for (int i = 0; i < 2; i++) {
-      belief.addSegment(IFACE + i, 0.99, 1.5, halfLife, 0);
+      add(IFACE + i, 0.99, 0.01, halfLife);
     }
     for (int r = 0; r < 3; r++) {
-      belief.addSegment(RELAY + r, 0.98, 1.5, halfLife, 0);
+      add(RELAY + r, 0.98, 0.01, halfLife);
     }
-    belief.addSegment(CGNAT, 0.98, 1.5, halfLife, 0);
+    add(CGNAT, 0.98, 0.01, halfLife);
     for (int p = 0; p < peers; p++) {
-      belief.addSegment(PEER + p, 0.9, 1.5, halfLife, 0);
+      add(PEER + p, 0.9, 0.05, halfLife);
       pass[p] = 0.9 + 0.099 * rng.nextDouble();
     }
     int pathCount = 0;
@@ -111,6 +120,14 @@ public class SegmentBeliefBenchmark {
     querySegments = new long[] {IFACE, RELAY + 1, CGNAT, PEER + 5};
     for (int t = 0; t < OBSERVATIONS; t++) {
       observe();
+    }
+  }
+
+  private void add(long key, double prior, double passWhenBroken, long halfLife) {
+    if ("twoState".equals(kind)) {
+      belief.addTwoStateSegment(key, prior, 1.5, halfLife, passWhenBroken, 0.999, 0);
+    } else {
+      belief.addSegment(key, prior, 1.5, halfLife, 0);
     }
   }
 

@@ -32,29 +32,53 @@ class SegmentBeliefAccuracyTest {
   /** Figures of one comparison: mean and max of |filter − exact| over segments and steps. */
   record Figures(double meanError, double maxError) {}
 
-  @Test
-  void observe_smallGraphs_marginalsTrackExactPosterior() {
-    // The regime of the figure: 12 segments, paths of 1–3 segments drawn from a fixed pool of
-    // 36, priors π ~ U(0.7, 0.97), working segments pass 90%, broken ones 50%.
+  /** Mean over seeds of the mean error, and the worst max error, of one filter on one regime. */
+  static Figures over10Seeds(double up, double down, boolean ekf, double twoStateSd) {
     double sumMean = 0;
     double worstMax = 0;
     int runs = 10;
     for (int seed = 1; seed <= runs; seed++) {
-      Figures f = compare(seed, 12, 3, 0.7, 0.9, 0.5, false);
+      Figures f = compare(seed, 12, 3, 0.7, up, down, ekf, twoStateSd);
       sumMean += f.meanError();
       worstMax = Math.max(worstMax, f.maxError());
     }
-    double mean = sumMean / runs;
+    return new Figures(sumMean / runs, worstMax);
+  }
+
+  @Test
+  void observe_twoStateSegments_marginalsTrackExactPosterior() {
+    // The figure: 12 binary segments, paths of 1–3 segments drawn from a fixed pool of
+    // 36, priors π ~ U(0.7, 0.97), working segments pass 90%, broken ones 50%, 10 seeds × 200
+    // outcomes × 12 segments. The filter is told the reference's noise model (each segment is
+    // two-state with those pass rates, prior P(working) = π) and uses the library's default
+    // log-odds sd 1.5; the only approximation left is the Gaussian over the working log-odds.
+    Figures f = over10Seeds(0.9, 0.5, false, 1.5);
     System.out.printf(Locale.ROOT,
-        "segment accuracy (ADF, n=12, up=0.9, down=0.5, %d seeds x %d steps): mean %.4f max %.4f%n",
-        runs, STEPS, mean, worstMax);
-    // Bounds: the mean meets the target (0.05). The max cannot meet 0.15 against this reference
-    // and no unimodal belief over a continuous pass probability could: the reference pins a
-    // broken segment's pass probability at exactly `down` (0.5) once it is identified, while a
-    // continuous belief follows the observed rate, which after a handful of unlucky outcomes sits
-    // near 0.3 (measured worst 0.18, at segments identified as broken; the same-family test below
-    // shows the projection itself is within 0.13). 0.2 is the measured worst plus a small margin.
-    assertThat(worstMax).isLessThanOrEqualTo(0.2);
+        "segment accuracy (two-state ADF, n=12, up=0.9, down=0.5, 10 seeds x %d steps):"
+            + " mean %.4f max %.4f%n", STEPS, f.meanError(), f.maxError());
+    // Bounds: the targets, mean ≤ 0.05 and never more than 0.15. Measured 0.0025 and
+    // 0.088 (docs/model.md §9); the margin to 0.15 covers quadrature round-off across JDKs, and
+    // an error in the update (e.g. dropping the message, which gives the ordinary model's
+    // behaviour, or the cross-covariance) pushes the max above 0.15 (see the ordinary row).
+    assertThat(f.meanError()).isLessThanOrEqualTo(0.05);
+    assertThat(f.maxError()).isLessThanOrEqualTo(0.15);
+  }
+
+  @Test
+  void observe_ordinarySegmentsAgainstBinaryReference_meanTracks() {
+    // The same reference with ordinary segments (a belief over a continuous pass rate, prior
+    // moment-matched to the two-point prior). Documents why two-state segments exist: a
+    // continuous pass-rate belief follows the observed rate instead of convicting a segment by
+    // the likelihood ratio of its two states, so it lags the exact posterior by up to 0.18 on
+    // segments the reference has identified as broken (measured mean 0.027, max 0.181).
+    Figures f = over10Seeds(0.9, 0.5, false, Double.NaN);
+    System.out.printf(Locale.ROOT,
+        "segment accuracy (ordinary ADF, n=12, up=0.9, down=0.5, 10 seeds x %d steps):"
+            + " mean %.4f max %.4f%n", STEPS, f.meanError(), f.maxError());
+    // Bounds: a regression guard on the previous figure (mean target 0.05; max 0.2 = measured
+    // 0.181 plus a small margin), not the 0.15, which this model does not reach.
+    assertThat(f.meanError()).isLessThanOrEqualTo(0.05);
+    assertThat(f.maxError()).isLessThanOrEqualTo(0.2);
   }
 
   @Test
@@ -83,25 +107,28 @@ class SegmentBeliefAccuracyTest {
       {0.9, 0.5}, {0.9, 0.3}, {0.97, 0.2}, {0.97, 0.05}, {1.0, 0.0},
     };
     for (double[] r : regimes) {
-      for (boolean ekf : new boolean[] {false, true}) {
-        double sumMean = 0;
-        double worstMax = 0;
-        int runs = 10;
-        for (int seed = 1; seed <= runs; seed++) {
-          Figures f = compare(seed, 12, 3, 0.7, r[0], r[1], ekf);
-          sumMean += f.meanError();
-          worstMax = Math.max(worstMax, f.maxError());
-        }
-        System.out.printf(Locale.ROOT, "regime up=%.2f down=%.2f %s: mean %.4f max %.4f%n",
-            r[0], r[1], ekf ? "EKF" : "ADF", sumMean / runs, worstMax);
-        assertThat(sumMean).isFinite();
-      }
+      Figures two = over10Seeds(r[0], r[1], false, 1.5);
+      Figures ordinary = over10Seeds(r[0], r[1], false, Double.NaN);
+      Figures ekf = over10Seeds(r[0], r[1], true, Double.NaN);
+      System.out.printf(Locale.ROOT,
+          "regime up=%.2f down=%.2f: two-state %.4f/%.4f ordinary %.4f/%.4f EKF %.4f/%.4f"
+              + " (mean/max)%n", r[0], r[1], two.meanError(), two.maxError(),
+          ordinary.meanError(), ordinary.maxError(), ekf.meanError(), ekf.maxError());
+      // Two-state segments are the better model of this reference in every regime.
+      assertThat(two.meanError()).isLessThan(ordinary.meanError());
+    }
+    for (double sd : new double[] {0.5, 1.0, 1.5, 2.5}) {
+      Figures f = over10Seeds(0.9, 0.5, false, sd);
+      System.out.printf(Locale.ROOT, "two-state log-odds sd %.1f: mean %.4f max %.4f%n",
+          sd, f.meanError(), f.maxError());
+      assertThat(f.maxError()).isFinite();
     }
   }
 
   /** The brief's reference: binary segments (working passes {@code up}, broken {@code down}). */
   static Figures compare(
-      long seed, int n, int maxPathLength, double priorLow, double up, double down, boolean ekf) {
+      long seed, int n, int maxPathLength, double priorLow, double up, double down, boolean ekf,
+      double twoStateSd) {
     SplittableRandom rng = new SplittableRandom(seed);
     double pUp = Math.min(up, 1 - 1e-6);
     double pDown = Math.max(down, 1e-6);
@@ -112,7 +139,7 @@ class SegmentBeliefAccuracyTest {
       levelPass[i] = new double[] {pDown, pUp};
       levelPrior[i] = new double[] {1 - prior, prior};
     }
-    return compare(rng, seed, levelPass, levelPrior, maxPathLength, ekf);
+    return compare(rng, seed, levelPass, levelPrior, maxPathLength, ekf, twoStateSd);
   }
 
   /**
@@ -139,12 +166,12 @@ class SegmentBeliefAccuracyTest {
         levelPrior[i][l] /= total;
       }
     }
-    return compare(rng, seed, levelPass, levelPrior, maxPathLength, false);
+    return compare(rng, seed, levelPass, levelPrior, maxPathLength, false, Double.NaN);
   }
 
   private static Figures compare(
       SplittableRandom rng, long seed, double[][] levelPass, double[][] levelPrior,
-      int maxPathLength, boolean ekf) {
+      int maxPathLength, boolean ekf, double twoStateSd) {
     int n = levelPass.length;
     int levels = levelPass[0].length;
     int pathCount = 3 * n;
@@ -190,6 +217,12 @@ class SegmentBeliefAccuracyTest {
       for (int l = 0; l < levels; l++) {
         passMean += levelPrior[i][l] * levelPass[i][l];
         passSecond += levelPrior[i][l] * levelPass[i][l] * levelPass[i][l];
+      }
+      if (!Double.isNaN(twoStateSd)) {
+        // The reference's own noise model: working passes levelPass[i][1], broken [i][0].
+        belief.addTwoStateSegment(i, levelPrior[i][1], twoStateSd, FOREVER,
+            levelPass[i][0], levelPass[i][1], NOW);
+        continue;
       }
       double sd = matchingSd(passMean, passSecond - passMean * passMean);
       belief.addSegment(i, passMean, sd, FOREVER, NOW);
