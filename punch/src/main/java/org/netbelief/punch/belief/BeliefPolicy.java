@@ -80,6 +80,10 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
    */
   public static final double UNCERTAIN_PROBE_BLAME = 0.25;
 
+  /** Waits after the 1st, 2nd, 3rd (and later) unanswered keepalive, before the last re-send. */
+  private static final long[] RESEND_WAITS_NANOS = {
+      1_000_000_000L, 3_000_000_000L, 8_000_000_000L};
+
   /** Candidate kind of a peer-reflexive endpoint (learned from an incoming packet). */
   private static final int KIND_REFLEXIVE = 0;
 
@@ -103,6 +107,8 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     final long[] rttKeys;
     final long[] remoteNatKeys;
     final boolean evidence;
+    /** Unanswered keepalives in a row: the re-sends are spread out. */
+    int keepaliveMisses;
 
     PathState(PeerPath path, long[] rttKeys, long[] remoteNatKeys, boolean evidence) {
       this.path = path;
@@ -145,7 +151,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     private String localNetwork = "default";
     private Duration punchBudget = Duration.ofSeconds(20);
     private double giveUpThreshold = 0.1;
-    private int missesBeforeLost = 2;
+    private int missesBeforeLost = 5;
     private double keepaliveReliability = 0.99;
     private Duration keepaliveFloor = Duration.ofSeconds(5);
     private Duration keepaliveCeiling = Duration.ofMinutes(10);
@@ -204,7 +210,14 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
       return this;
     }
 
-    /** Unanswered keepalives in a row before a path is presumed lost (default 2). */
+    /**
+     * Unanswered keepalives in a row before a path is presumed lost (default 5). The re-sends
+     * are spread over about 12 s ({@link BeliefPolicy#probeTimeoutNanos}), so a short uplink
+     * outage does not lose the hole. With 2 misses 100–300 ms apart (the earlier default), two
+     * lost exchanges in a row (≈ 0.15 % at 1 % loss per link and direction: a keepalive and its
+     * answer cross four access links) declared a live path lost about once an hour on a 5 s
+     * interval, and every uplink outage that met a keepalive lost the hole.
+     */
     public Builder missesBeforeLost(int misses) {
       if (misses < 1) {
         throw new IllegalArgumentException("misses before lost must be >= 1, got " + misses);
@@ -308,11 +321,15 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
       rtt.observe(s.rttKeys, rttNanos, nowNanos);
     }
     s.path.openedAt(nowNanos);
+    s.keepaliveMisses = 0;
   }
 
   @Override
   public void onTimeout(long pathKey, int probe, long nowNanos) {
     PathState s = paths.get(pathKey);
+    if (s != null && probe == PROBE_KEEPALIVE) {
+      s.keepaliveMisses++; // the re-sends are spread out (probeTimeoutNanos)
+    }
     if (s != null && s.evidence && probe == PROBE_INTRO) {
       reachability.failure(s.path, nowNanos);
     }
@@ -331,6 +348,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
   public void onSilenceFail(long pathKey, long silenceNanos, long nowNanos) {
     PathState s = paths.get(pathKey);
     if (s != null) {
+      s.keepaliveMisses = 0;
       // Either NAT's binding may have expired: half the blame each.
       survival.observeLoss(ownNatKeys, silenceNanos, 0.5, nowNanos);
       survival.observeLoss(s.remoteNatKeys, silenceNanos, 0.5, nowNanos);
@@ -417,6 +435,9 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
    */
   @Override
   public long keepaliveIntervalNanos(long pathKey, long nowNanos) {
+    // No margin for re-sends: a keepalive refreshes our binding on its way out whether or not
+    // it or its answer is lost later, and each re-send refreshes it again, so re-sends never
+    // lengthen our own binding's silence. The peer's binding is the peer's to keep (above).
     return planner.keepaliveIntervalNanos(ownNatKeys, nowNanos);
   }
 
@@ -446,12 +467,28 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     survival.observeLoss(ownNatKeys, gapNanos, recent ? 1.0 : UNCERTAIN_PROBE_BLAME, nowNanos);
   }
 
+  /**
+   * How long to wait for a keepalive's answer. The first keepalive after a silence and the last
+   * re-send wait the 99.9th percentile b of the path's round-trip belief (100 ms to 3 s); the
+   * re-sends between wait {@link #RESEND_WAITS_NANOS} (1, 3, 8 s; at least b). With the default
+   * 5 misses and b ≤ 1 s the keepalives go out at 0, b, b + 1, b + 4 and b + 12 s after the
+   * first unanswered one and the path is declared lost at b + 12 s + b (at most 20 s for b = 3 s): an uplink outage that ends before the
+   * last re-send (≈ 12 s) is ridden out, because both bindings stay refreshed meanwhile (each
+   * side's keepalives pass its own NAT even while the uplink beyond it is down), and a dead hole
+   * is still found in about 12 s (ICE's consent freshness takes 30 s). The last wait is short
+   * because waiting longer for a packet sent into an outage rides out nothing.
+   */
   @Override
   public long probeTimeoutNanos(long pathKey, long rttNanos, long nowNanos) {
     PathState s = paths.get(pathKey);
     long[] keys = s == null ? globalRttKeys : s.rttKeys;
     long q = rtt.belief(keys, nowNanos).quantileNanos(0.999);
-    return Math.max(100_000_000L, Math.min(3_000_000_000L, q));
+    long b = Math.max(100_000_000L, Math.min(3_000_000_000L, q));
+    int misses = s == null ? 0 : s.keepaliveMisses;
+    if (misses == 0 || misses >= missesBeforeLost - 1) {
+      return b;
+    }
+    return Math.max(b, RESEND_WAITS_NANOS[Math.min(misses, RESEND_WAITS_NANOS.length) - 1]);
   }
 
   @Override
