@@ -476,6 +476,22 @@ public final class SurvivalModel implements HoleLifetime {
     return 0.0;
   }
 
+  /**
+   * The shortest edge by which at least {@code minCount} losses of the most specific level
+   * (decayed, counted whole down to {@link #SUPPORT_DECAY}) happened, from counts loaded into
+   * {@code dead}; +inf when none. The mirror of {@link #supportedSilence}.
+   */
+  double refutedSilence(double[] dead, double minCount) {
+    double reached = 0.0;
+    for (int j = 1; j <= curve.bins(); j++) {
+      reached += dead[j];
+      if (reached >= minCount * SUPPORT_DECAY) {
+        return curve.edge(j);
+      }
+    }
+    return Double.POSITIVE_INFINITY;
+  }
+
   /** The prior's conditional survival of bin b (what level 0 shrinks toward). */
   double priorQ(int b) {
     return priorQ[b];
