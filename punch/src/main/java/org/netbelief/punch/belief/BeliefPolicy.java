@@ -47,7 +47,9 @@ import org.netbelief.punch.wire.Frame;
  *       ({@link KeepalivePlanner#nextProbeGapNanos}); a reply is survival evidence for our NAT,
  *       a missing one a loss with blame 1 when the rendezvous answered the main socket within
  *       the last {@link #RENDEZVOUS_RECENT_NANOS} ns, else {@link #UNCERTAIN_PROBE_BLAME}.
- *   <li><b>Probe timeout</b>: the 99.9th percentile of the path's round-trip belief.
+ *   <li><b>Keepalive answers</b>: the 99.9th percentile b of the path's round-trip belief for the
+ *       first keepalive, then re-sends after 1, 3 and 8 s and a last wait of b; 5 misses lose
+ *       the path (≈ 12 s), so short uplink outages and single losses keep the hole.
  * </ul>
  *
  * <p>Evidence: an acknowledged introduction is a success for every factor of its path; an
