@@ -181,9 +181,16 @@ public final class KeepalivePlanner {
     double rate0 = 1.0 / i0;
     double bestGain = 0.0;
     double bestGap = -1.0;
+    // Silences this NAT has lost twice are settled: its timer is below them (one loss may be a
+    // lost reply or an outage; two in a row rarely are). Without this the planner kept asking
+    // for the edge just above a sharp timer, probe after lost probe (docs/model.md (§8)).
+    double refuted = model.refutedSilence(sc.dead, SUPPORT);
     // Candidates: every bin edge above the current interval, up to the ceiling.
     for (int j = Math.max(1, curve.survivalEdge(i0) + 1); j <= bins; j++) {
       double g = Math.min(curve.edge(j), ceiling);
+      if (g >= refuted * 0.999) {
+        break;
+      }
       if (g <= i0 * 1.001) {
         continue;
       }

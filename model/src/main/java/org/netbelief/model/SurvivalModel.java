@@ -453,18 +453,43 @@ public final class SurvivalModel implements HoleLifetime {
   }
 
   /**
-   * The longest edge reached by at least {@code minCount} (decayed) survivals of the most specific
-   * level, from counts loaded into {@code alive}; 0 when none.
+   * Decayed survivals still count as whole down to this fraction: with the 24-hour half-life a
+   * survival supports its silence for 24 h · log2(1/0.9) ≈ 3.6 h, then the planner re-probes.
+   * Without it the support of two probes fell below 2 at once, and only keepalives at exactly the
+   * supported edge kept it; keepalives planned a re-send margin below the edge never do.
+   */
+  static final double SUPPORT_DECAY = 0.9;
+
+  /**
+   * The longest edge reached by at least {@code minCount} survivals of the most specific level
+   * (decayed, counted whole down to {@link #SUPPORT_DECAY}), from counts loaded into {@code
+   * alive}; 0 when none.
    */
   double supportedSilence(double[] alive, double minCount) {
     double reached = 0.0;
     for (int j = curve.bins(); j >= 1; j--) {
       reached += alive[j];
-      if (reached >= minCount * (1.0 - 1e-9)) {
+      if (reached >= minCount * SUPPORT_DECAY) {
         return curve.edge(j);
       }
     }
     return 0.0;
+  }
+
+  /**
+   * The shortest edge by which at least {@code minCount} losses of the most specific level
+   * (decayed, counted whole down to {@link #SUPPORT_DECAY}) happened, from counts loaded into
+   * {@code dead}; +inf when none. The mirror of {@link #supportedSilence}.
+   */
+  double refutedSilence(double[] dead, double minCount) {
+    double reached = 0.0;
+    for (int j = 1; j <= curve.bins(); j++) {
+      reached += dead[j];
+      if (reached >= minCount * SUPPORT_DECAY) {
+        return curve.edge(j);
+      }
+    }
+    return Double.POSITIVE_INFINITY;
   }
 
   /** The prior's conditional survival of bin b (what level 0 shrinks toward). */

@@ -62,6 +62,52 @@ class KeepalivePlannerTest {
   }
 
   /*
+   * The planner and a sharp NAT timer T, probed as the punch module's LifetimeProber does: the
+   * gap rounded up to whole milliseconds, the next question 1 s after a survival and 2^k s after
+   * the k-th loss in a row (at most 5 min), 2 s of reply margin. Deterministic (no randomness),
+   * so the bounds are the measured figures with room: at most 10 probes before the planner
+   * answers NO_PROBE for good (measured 3 to 9), the final interval on the edge just below T (so
+   * at least T / 1.302, the bin ratio), and the planned interval never at or above T at any
+   * point (the main binding never loses the hole).
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "T={0}s")
+  @org.junit.jupiter.params.provider.ValueSource(doubles = {35, 45, 60, 102, 125, 200, 280})
+  void probing_sharpTimer_settlesBelowTWithoutOvershootAndStops(double lifetime) {
+    SurvivalModel m = SurvivalModel.builder().levelStrengths(0.005, 0.005).build();
+    KeepalivePlanner p = KeepalivePlanner.builder(m).build();
+    long[] keys = {FeatureKeys.of("global", "*"), FeatureKeys.of("nat", "self")};
+    long now = 2 * S;
+    int probes = 0;
+    int lossesInRow = 0;
+    long lastProbeAt = -1;
+    while (now < 3 * 3600 * S) {
+      assertThat(p.keepaliveIntervalNanos(keys, now) * 1e-9).isLessThan(lifetime);
+      long g = p.nextProbeGapNanos(keys, now);
+      if (g == KeepalivePlanner.NO_PROBE) {
+        now += 300 * S;
+        continue;
+      }
+      long gap = (g + 999_999) / 1_000_000 * 1_000_000; // the wire carries milliseconds
+      probes++;
+      lastProbeAt = now;
+      now += gap + 2 * S;
+      if (gap * 1e-9 < lifetime) {
+        m.observeSurvival(keys, gap, now);
+        lossesInRow = 0;
+        now += S;
+      } else {
+        m.observeLoss(keys, gap, 1.0, now);
+        lossesInRow++;
+        now += Math.min(300 * S, S << Math.min(lossesInRow, 20));
+      }
+    }
+    double interval = p.keepaliveIntervalNanos(keys, now) * 1e-9;
+    assertThat(probes).isLessThanOrEqualTo(10);
+    assertThat(lastProbeAt).isLessThan(3600 * S); // settled within the first hour
+    assertThat(interval).isLessThan(lifetime).isGreaterThanOrEqualTo(lifetime / 1.302);
+  }
+
+  /*
    * Allocation-free planner queries, by the JVM's per-thread allocation counter after warm-up:
    * one 16-byte object per call would show as >= 32 kB over 2 000 calls; the bound is 4 kB.
    */

@@ -66,8 +66,14 @@ public final class RendezvousEngine implements Engine {
     public static final int RATE_BURST = 40;
     /** How long an unanswered offer is kept. */
     public static final long OFFER_TTL_NANOS = 30_000_000_000L;
-    /** Most lifetime-probe replies pending per source address. */
-    public static final int MAX_PENDING_PROBES_PER_SOURCE = 4;
+    /**
+     * Most lifetime-probe replies pending per source address: 64, so the peers behind one
+     * carrier-grade NAT address (tens of them, each prober with one probe outstanding) all get
+     * their probes. A refused probe is indistinguishable from an expired binding at the prober,
+     * so with 4 the peers behind a 30-peer CGN learnt a lifetime of seconds (docs/simulation.md).
+     * One address still holds at most 1/64 of {@link #MAX_PENDING_PROBES}.
+     */
+    public static final int MAX_PENDING_PROBES_PER_SOURCE = 64;
     /** Most lifetime-probe replies pending in total. */
     public static final int MAX_PENDING_PROBES = 4096;
     private static final long SWEEP_NANOS = 1_000_000_000L;

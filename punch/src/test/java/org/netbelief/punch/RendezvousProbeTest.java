@@ -92,18 +92,33 @@ class RendezvousProbeTest {
     @Test
     void probeRequests_beyondPerSourceLimit_droppedAndCounted() {
         int extra = 3;
+        long start = now;
         for (int i = 0; i < RendezvousEngine.MAX_PENDING_PROBES_PER_SOURCE + extra; i++) {
-            // Different ports of one address share the address's limit.
-            request(i, 10_000, new InetSocketAddress("127.0.0.1", 41000 + i));
+            // Different ports of one address share the address's limit. Spaced 100 ms apart, so
+            // the token bucket (20/s) never refuses and only the slot limit does.
+            request(i, 60_000, new InetSocketAddress("127.0.0.1", 41000 + i));
+            advanceTo(now + 100_000_000L);
         }
-        request(99L, 10_000, B);
+        request(99L, 60_000, B);
         assertThat(rv.pendingProbes()).isEqualTo(RendezvousEngine.MAX_PENDING_PROBES_PER_SOURCE + 1);
         assertThat(rv.drops(DropReason.RATE_LIMITED)).isEqualTo(extra);
-        advanceTo(now + 11 * SECOND);
+        advanceTo(start + 61 * SECOND + 100_000_000L * (RendezvousEngine.MAX_PENDING_PROBES_PER_SOURCE + extra));
         assertThat(sent).hasSize(RendezvousEngine.MAX_PENDING_PROBES_PER_SOURCE + 1);
         // Once replied, the source may probe again.
         request(100L, 10_000, A);
         assertThat(rv.pendingProbes()).isEqualTo(1);
+    }
+
+    @Test
+    void probeRequests_fiftyPeersBehindOneCgnAddress_allQueued() {
+        // 50 peers behind one carrier-grade NAT address, one prober each with one probe
+        // outstanding: none may be refused, or its prober learns a lifetime of seconds.
+        for (int i = 0; i < 50; i++) {
+            request(500 + i, 60_000, new InetSocketAddress("127.0.0.4", 42000 + i));
+            advanceTo(now + 100_000_000L); // 10/s: within the address's token bucket
+        }
+        assertThat(rv.drops(DropReason.RATE_LIMITED)).isZero();
+        assertThat(rv.pendingProbes()).isEqualTo(50);
     }
 
     @Test
@@ -116,9 +131,12 @@ class RendezvousProbeTest {
         for (int i = 0; i < 2 * RendezvousEngine.RATE_BURST; i++) {
             request(1000 + i, 3_600_000, new InetSocketAddress("127.0.0.3", 40000 + (i % 2)));
         }
-        // 4 pending slots for 127.0.0.3; the rest of the burst is refused by the slot limit, and
-        // everything after the burst by the bucket: all counted as RATE_LIMITED.
-        assertThat(rv.drops(DropReason.RATE_LIMITED)).isEqualTo(2L * RendezvousEngine.RATE_BURST - RendezvousEngine.MAX_PENDING_PROBES_PER_SOURCE);
+        // The burst takes min(burst, per-source limit) pending slots for 127.0.0.3; the rest of
+        // the burst is refused by the slot limit, and everything after the burst by the bucket:
+        // all counted as RATE_LIMITED.
+        int accepted = Math.min(RendezvousEngine.RATE_BURST, RendezvousEngine.MAX_PENDING_PROBES_PER_SOURCE);
+        assertThat(rv.pendingProbes()).isEqualTo(accepted);
+        assertThat(rv.drops(DropReason.RATE_LIMITED)).isEqualTo(2L * RendezvousEngine.RATE_BURST - accepted);
     }
 
     @Test

@@ -332,15 +332,27 @@ public final class HazardCurve {
 
   /**
    * The edge a death within g seconds is credited to: the smallest j ≥ 1 with e_j ≥ g, capped at
-   * B. "Dead by e_j" claims no more than "dead by g".
+   * B. "Dead by e_j" claims no more than "dead by g". A g within 1 ms ({@link
+   * #EDGE_SLACK_SECONDS}) plus {@link #EDGE_TOLERANCE} relative above an edge counts as that edge: a prober that asked for the edge's silence sends it rounded up to
+   * whole milliseconds, and a loss there must refute that edge, not the next one up (before
+   * this, the planner kept asking for the edge just above a sharp timer, probe after lost probe,
+   * because each loss landed one bin higher).
    */
   public int deathEdge(double g) {
     if (!(g > minSeconds)) {
       return 1;
     }
     int b = lastBin(g);
+    if (b >= 1 && g <= edges[b] * (1.0 + EDGE_TOLERANCE) + EDGE_SLACK_SECONDS) {
+      return b;
+    }
     return b + 1;
   }
+
+  /** Relative slack for a silence that lies just above an edge (1e-4: 6.9 ms at 68.5 s). */
+  public static final double EDGE_TOLERANCE = 1e-4;
+  /** Absolute slack for a silence just above an edge: the wire's gap resolution, 1 ms. */
+  public static final double EDGE_SLACK_SECONDS = 1e-3;
 
   /**
    * Fits the bins' Betas to endpoint counts by interval censoring (Turnbull's self-consistency

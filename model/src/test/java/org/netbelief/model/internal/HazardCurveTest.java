@@ -48,6 +48,19 @@ class HazardCurveTest {
   }
 
   @Test
+  void deathEdge_gapRoundedUpToTheMillisecond_creditsThatEdge() {
+    // A prober asked for edge 20 (151.2 s) sends the gap rounded up to whole milliseconds; the
+    // loss must refute edge 20, not 21. Up to 1 ms above an edge is inside the slack (1 ms plus
+    // 1e-4 relative); 1 % above is a silence inside the next bin (bins are 30 % wide).
+    for (int j = 2; j <= 31; j++) {
+      double e = curve.edge(j);
+      double rounded = Math.ceil(e * 1000.0 + 1e-9) / 1000.0;
+      assertThat(curve.deathEdge(rounded)).as("edge %d", j).isEqualTo(j);
+      assertThat(curve.deathEdge(e * 1.01)).as("edge %d", j).isEqualTo(j + 1);
+    }
+  }
+
+  @Test
   void digammaAndTrigamma_matchCommonsMath() {
     for (double x : new double[] {1e-4, 0.01, 0.3, 1.0, 2.5, 5.9, 6.0, 13.7, 100.0, 1e5}) {
       // commons-math3 itself is only good to a few 1e-9 (its series stops early).

@@ -52,7 +52,9 @@ import org.netbelief.punch.wire.Frame;
  *       ({@link KeepalivePlanner#nextProbeGapNanos}); a reply is survival evidence for our NAT,
  *       a missing one a loss with blame 1 when the rendezvous answered the main socket within
  *       the last {@link #RENDEZVOUS_RECENT_NANOS} ns, else {@link #UNCERTAIN_PROBE_BLAME}.
- *   <li><b>Probe timeout</b>: the 99.9th percentile of the path's round-trip belief.
+ *   <li><b>Keepalive answers</b>: the 99.9th percentile b of the path's round-trip belief for the
+ *       first keepalive, then re-sends after 1, 3 and 8 s and a last wait of b; 5 misses lose
+ *       the path (≈ 12 s), so short uplink outages and single losses keep the hole.
  * </ul>
  *
  * <p>Evidence: an acknowledged introduction is a success for every factor of its path; an
@@ -87,6 +89,10 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
    * rendezvous may have dropped the reply, so the loss says less about the binding's lifetime.
    */
   public static final double UNCERTAIN_PROBE_BLAME = 0.25;
+
+  /** Waits after the 1st, 2nd, 3rd (and later) unanswered keepalive, before the last re-send. */
+  private static final long[] RESEND_WAITS_NANOS = {
+      1_000_000_000L, 3_000_000_000L, 8_000_000_000L};
 
   /** Candidate kind of a peer-reflexive endpoint (learned from an incoming packet). */
   private static final int KIND_REFLEXIVE = 0;
@@ -134,6 +140,8 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     boolean sessionSucceeded;
     /** P(a new attempt succeeds) when the current session began. */
     double sessionPrior = Double.NaN;
+    /** Unanswered keepalives in a row: the re-sends are spread out. */
+    int keepaliveMisses;
 
     PathState(PeerPath path, long[] rttKeys, long[] remoteNatKeys, boolean evidence) {
       this.path = path;
@@ -176,7 +184,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     private String localNetwork = "default";
     private Duration punchBudget = Duration.ofSeconds(20);
     private double giveUpThreshold = 0.1;
-    private int missesBeforeLost = 2;
+    private int missesBeforeLost = 5;
     private double keepaliveReliability = 0.99;
     private Duration keepaliveFloor = Duration.ofSeconds(5);
     private Duration keepaliveCeiling = Duration.ofMinutes(10);
@@ -235,7 +243,14 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
       return this;
     }
 
-    /** Unanswered keepalives in a row before a path is presumed lost (default 2). */
+    /**
+     * Unanswered keepalives in a row before a path is presumed lost (default 5). The re-sends
+     * are spread over about 12 s ({@link BeliefPolicy#probeTimeoutNanos}), so a short uplink
+     * outage does not lose the hole. With 2 misses 100–300 ms apart (the earlier default), two
+     * lost exchanges in a row (≈ 0.15 % at 1 % loss per link and direction: a keepalive and its
+     * answer cross four access links) declared a live path lost about once an hour on a 5 s
+     * interval, and every uplink outage that met a keepalive lost the hole.
+     */
     public Builder missesBeforeLost(int misses) {
       if (misses < 1) {
         throw new IllegalArgumentException("misses before lost must be >= 1, got " + misses);
@@ -353,11 +368,15 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
       rtt.observe(s.rttKeys, rttNanos, nowNanos);
     }
     s.path.openedAt(nowNanos);
+    s.keepaliveMisses = 0;
   }
 
   @Override
   public void onTimeout(long pathKey, int probe, long nowNanos) {
     PathState s = paths.get(pathKey);
+    if (s != null && probe == PROBE_KEEPALIVE) {
+      s.keepaliveMisses++; // the re-sends are spread out (probeTimeoutNanos)
+    }
     if (s != null && s.evidence && probe == PROBE_INTRO) {
       // The rendezvous answering recently, with no miss since, is direct proof that our uplink
       // works: the round failed elsewhere, so UPLINK takes none of its blame.
@@ -384,6 +403,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
   public void onSilenceFail(long pathKey, long silenceNanos, long nowNanos) {
     PathState s = paths.get(pathKey);
     if (s != null) {
+      s.keepaliveMisses = 0;
       // Either NAT's binding may have expired: half the blame each.
       survival.observeLoss(ownNatKeys, silenceNanos, 0.5, nowNanos);
       survival.observeLoss(s.remoteNatKeys, silenceNanos, 0.5, nowNanos);
@@ -489,6 +509,9 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
    */
   @Override
   public long keepaliveIntervalNanos(long pathKey, long nowNanos) {
+    // No margin for re-sends: a keepalive refreshes our binding on its way out whether or not
+    // it or its answer is lost later, and each re-send refreshes it again, so re-sends never
+    // lengthen our own binding's silence. The peer's binding is the peer's to keep (above).
     return planner.keepaliveIntervalNanos(ownNatKeys, nowNanos);
   }
 
@@ -518,12 +541,28 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     survival.observeLoss(ownNatKeys, gapNanos, recent ? 1.0 : UNCERTAIN_PROBE_BLAME, nowNanos);
   }
 
+  /**
+   * How long to wait for a keepalive's answer. The first keepalive after a silence and the last
+   * re-send wait the 99.9th percentile b of the path's round-trip belief (100 ms to 3 s); the
+   * re-sends between wait {@link #RESEND_WAITS_NANOS} (1, 3, 8 s; at least b). With the default
+   * 5 misses and b ≤ 1 s the keepalives go out at 0, b, b + 1, b + 4 and b + 12 s after the
+   * first unanswered one and the path is declared lost at b + 12 s + b (at most 20 s for b = 3 s): an uplink outage that ends before the
+   * last re-send (≈ 12 s) is ridden out, because both bindings stay refreshed meanwhile (each
+   * side's keepalives pass its own NAT even while the uplink beyond it is down), and a dead hole
+   * is still found in about 12 s (ICE's consent freshness takes 30 s). The last wait is short
+   * because waiting longer for a packet sent into an outage rides out nothing.
+   */
   @Override
   public long probeTimeoutNanos(long pathKey, long rttNanos, long nowNanos) {
     PathState s = paths.get(pathKey);
     long[] keys = s == null ? globalRttKeys : s.rttKeys;
     long q = rtt.belief(keys, nowNanos).quantileNanos(0.999);
-    return Math.max(100_000_000L, Math.min(3_000_000_000L, q));
+    long b = Math.max(100_000_000L, Math.min(3_000_000_000L, q));
+    int misses = s == null ? 0 : s.keepaliveMisses;
+    if (misses == 0 || misses >= missesBeforeLost - 1) {
+      return b;
+    }
+    return Math.max(b, RESEND_WAITS_NANOS[Math.min(misses, RESEND_WAITS_NANOS.length) - 1]);
   }
 
   @Override

@@ -117,6 +117,35 @@ class BeliefPolicyTest {
     assertThat(p.keepaliveIntervalNanos(1, now)).isLessThan(learnt);
   }
 
+  /*
+   * The re-send schedule after unanswered keepalives. b is the round-trip percentile, within
+   * [100 ms, 3 s] by construction. Waits: b, then max(b, 1 s), max(b, 3 s), max(b, 8 s), then b
+   * for the last re-send. So the last keepalive leaves at least 0.1 + 1 + 3 + 8 > 12 s after the
+   * first (an outage shorter than that is ridden out), and the path is lost at most
+   * 3 + 3 + 3 + 8 + 3 = 20 s after it (b = 3 s at worst).
+   */
+  @Test
+  void probeTimeout_afterUnansweredKeepalives_spreadsTheResendsOverTwelveSeconds() {
+    BeliefPolicy p = BeliefPolicy.builder().build();
+    p.onPathCreated(1, "aa", ep("198.51.100.7", 4500), Frame.CANDIDATE_PUBLIC, false);
+    assertThat(p.missesBeforeLost(1, 0)).isEqualTo(5);
+    long b = p.probeTimeoutNanos(1, 0, 0);
+    assertThat(b).isBetween(100_000_000L, 3 * S);
+    long sentAt = b; // the first re-send, after the first wait
+    long[] waits = new long[4];
+    for (int miss = 1; miss <= 4; miss++) {
+      p.onTimeout(1, PathObserver.PROBE_KEEPALIVE, 0);
+      waits[miss - 1] = p.probeTimeoutNanos(1, 0, 0);
+    }
+    assertThat(waits).containsExactly(Math.max(b, S), Math.max(b, 3 * S), Math.max(b, 8 * S), b);
+    long lastSend = sentAt + waits[0] + waits[1] + waits[2];
+    assertThat(lastSend).isGreaterThanOrEqualTo(12 * S);
+    assertThat(lastSend + waits[3]).isLessThanOrEqualTo(20 * S);
+    // An answer ends the episode: the next keepalive waits b again.
+    p.onAck(1, PathObserver.PROBE_KEEPALIVE, 50_000_000L, S);
+    assertThat(p.probeTimeoutNanos(1, 0, S)).isBetween(100_000_000L, 3 * S);
+  }
+
   @Test
   void builder_rejectsImpossibleSettings() {
     assertThatThrownBy(() -> BeliefPolicy.builder().giveUpThreshold(1.5))
