@@ -5,7 +5,6 @@ import static org.netbelief.punch.wire.Frame.*;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -315,8 +314,8 @@ public final class RendezvousEngine implements Engine {
             sendRegistered(old);
             return null;
         }
-        KeyPair eph = Keys.x25519(random);
-        byte[] shared = Keys.agree(eph.getPrivate(), in, xOff);
+        byte[] eph = Keys.x25519Private(random);
+        byte[] shared = Keys.agree(eph, in, xOff);
         if (shared == null) {
             return DropReason.MALFORMED_BODY;
         }
@@ -327,7 +326,7 @@ public final class RendezvousEngine implements Engine {
         reg.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         reg.key = Keys.derive(shared, "netbelief-punch-v1 link", context);
         reg.peerX = peerX;
-        reg.ourX = Keys.raw(eph.getPublic());
+        reg.ourX = Keys.x25519Public(eph);
         reg.link = new AuthLink(nonZeroRandom(), reg.key, true);
         reg.endpoint = from;
         reg.lastSeen = now;
