@@ -47,14 +47,14 @@ public final class EngineApplication implements SimApplication, EngineSink {
   private final ByteBuffer in = ByteBuffer.allocate(PacketPool.MAX_PAYLOAD);
   private final byte[] scratch = new byte[PacketPool.MAX_PAYLOAD];
   /**
-   * Sender endpoint -> the address object handed to the engine, direct-mapped by a hash of the
+   * Sender endpoint to the address object handed to the engine, direct-mapped by a hash of the
    * endpoint. A hit hands the engine the same object as last time, so its own lookups (equals on
    * the same instance) stay cheap; empty slots hold endpoint -1, which no endpoint equals.
    */
   private final long[] fromEndpoint;
   private final InetSocketAddress[] fromAddress;
   /**
-   * Destination address object -> endpoint, direct-mapped by identity: an engine sends to the
+   * Destination address object to endpoint, direct-mapped by identity: an engine sends to the
    * address objects it keeps (the rendezvous, a session's remote), so identity hits almost
    * always, and a hit costs no hashing of the address nor an equals.
    */
