@@ -5,7 +5,6 @@ import static org.netbelief.punch.wire.Frame.*;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,7 +89,9 @@ public final class PeerEngine implements Engine {
     private long regNextSend;
     private long regSentAt;
     private byte[] cookie;
-    private KeyPair eph;
+    /** Raw X25519 ephemeral private and public key of the registration in progress, or null. */
+    private byte[] eph;
+    private byte[] ephPublic;
     private AuthLink link;
     private byte[] linkKey;
     private InetSocketAddress publicEndpoint;
@@ -353,7 +354,8 @@ public final class PeerEngine implements Engine {
         }
         cookie = java.util.Arrays.copyOfRange(in, r.bodyOffset(), r.bodyOffset() + COOKIE_LENGTH);
         if (eph == null) {
-            eph = Keys.x25519(random);
+            eph = Keys.x25519Private(random);
+            ephPublic = Keys.x25519Public(eph);
         }
         reg = Reg.PROOF;
         sendProof(now);
@@ -372,7 +374,7 @@ public final class PeerEngine implements Engine {
     }
 
     private DropReason onRegistered(long now) {
-        byte[] shared = Keys.agree(eph.getPrivate(), in, r.bodyOffset());
+        byte[] shared = Keys.agree(eph, in, r.bodyOffset());
         if (shared == null) {
             return DropReason.MALFORMED_BODY;
         }
@@ -394,6 +396,7 @@ public final class PeerEngine implements Engine {
         link = candidate;
         linkKey = key;
         eph = null;
+        ephPublic = null;
         publicEndpoint = Endpoints.read(in, r.bodyOffset() + X25519_KEY_LENGTH + PEER_ID_LENGTH);
         long lease = r.leaseMillis() * 1_000_000L;
         linkInterval = Math.max(1_000_000L, Math.min(lease / 3, policy.keepaliveIntervalNanos(0, now)));
@@ -952,7 +955,7 @@ public final class PeerEngine implements Engine {
     private void sendProof(long now) {
         regSentAt = now;
         regNextSend = now + REGISTER_RETRY_NANOS;
-        int sigAt = FrameWriter.registerProof(out, 0, cookie, edPublic, Keys.raw(eph.getPublic()), nameBytes);
+        int sigAt = FrameWriter.registerProof(out, 0, cookie, edPublic, ephPublic, nameBytes);
         byte[] sig = identity.sign(Keys.REGISTER_DOMAIN, out, HEADER_LENGTH, sigAt - HEADER_LENGTH);
         System.arraycopy(sig, 0, out, sigAt, SIGNATURE_LENGTH);
         emit(sigAt + SIGNATURE_LENGTH, rendezvous);

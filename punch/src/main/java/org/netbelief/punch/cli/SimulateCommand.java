@@ -96,6 +96,8 @@ final class SimulateCommand implements Callable<Integer> {
                 }
             });
         }
+        r.runTimes().forEach((policy, t) -> main.err.printf(Locale.ROOT,
+                "simulate: %-9s ran in %.1f s wall, %.1f s CPU%n", policy, t.wallSeconds(), t.cpuSeconds()));
         main.out.printf(Locale.ROOT, "scenario %s: %d peers, %.0f virtual s, seed %d, %d requests per policy%n",
                 s.name(), s.peers(), s.durationSeconds(), s.seed(), r.log().records("netbelief").size());
         main.out.print(r.table());

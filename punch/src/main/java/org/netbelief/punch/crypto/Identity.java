@@ -7,16 +7,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * A peer's long-term Ed25519 identity. Its id is the first 16 bytes of SHA-256 of the raw public
@@ -31,30 +31,35 @@ import java.util.List;
  */
 public final class Identity {
     private static final String HEADER = "netbelief-identity-v1";
-    private final KeyPair pair;
+    /** PKCS#8 v1 encoding of an Ed25519 private key (RFC 8410): this prefix, then the 32-byte seed. */
+    private static final byte[] PKCS8_PREFIX = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70,
+        0x04, 0x22, 0x04, 0x20};
+    /** X.509 encoding of an Ed25519 public key (RFC 8410): this prefix, then the 32-byte key. */
+    private static final byte[] X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+    /** The 32-byte private seed (RFC 8032 section 5.1.5). */
+    private final byte[] seed;
     private final byte[] rawPublic;
     private final byte[] peerId;
 
-    private Identity(KeyPair pair) {
-        this.pair = pair;
-        this.rawPublic = Keys.raw(pair.getPublic());
+    private Identity(byte[] seed) {
+        this.seed = seed;
+        this.rawPublic = new byte[Ed25519.PUBLIC_KEY_SIZE];
+        Ed25519.generatePublicKey(seed, 0, rawPublic, 0);
         this.peerId = Keys.peerId(rawPublic, 0);
     }
 
     /**
-     * Generates a fresh identity.
+     * Generates a fresh identity: a 32-byte Ed25519 seed drawn from {@code random} in one call,
+     * as the JDK's Ed25519 key pair generator draws it, so a seeded generator gives the same
+     * identity as the JDK would.
      *
      * @param random randomness
      * @return the identity
      */
     public static Identity generate(SecureRandom random) {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
-            g.initialize(255, random);
-            return new Identity(g.generateKeyPair());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 is part of every Java 15+ platform", e);
-        }
+        byte[] seed = new byte[Ed25519.SECRET_KEY_SIZE];
+        random.nextBytes(seed);
+        return new Identity(seed);
     }
 
     /**
@@ -81,38 +86,55 @@ public final class Identity {
      * @param file the file
      * @return the identity
      * @throws IOException when unreadable
-     * @throws IllegalArgumentException naming the file when its content is not an identity
+     * @throws IllegalArgumentException naming the file when its content is not an identity, or
+     *     when its public key does not belong to its private key
      */
     public static Identity load(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
         if (lines.size() < 3 || !HEADER.equals(lines.get(0))) {
             throw new IllegalArgumentException("file " + file + " is not a netbelief identity (expected first line " + HEADER + ")");
         }
+        Identity id;
+        byte[] storedPublic;
         try {
+            // The JDK parses (and so validates) the encodings; the raw bytes then go to Ed25519.
             KeyFactory f = KeyFactory.getInstance("Ed25519");
             PrivateKey priv = f.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(lines.get(1))));
             PublicKey pub = f.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(lines.get(2))));
-            return new Identity(new KeyPair(pub, priv));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            byte[] seed = ((EdECPrivateKey) priv).getBytes()
+                    .orElseThrow(() -> new IllegalArgumentException("the private key has no raw bytes"));
+            id = new Identity(seed);
+            storedPublic = Keys.raw(pub);
+        } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
             throw new IllegalArgumentException("file " + file + " holds a malformed Ed25519 key: " + e.getMessage(), e);
         }
+        if (!Arrays.equals(storedPublic, id.rawPublic)) {
+            throw new IllegalArgumentException("file " + file + " holds a public key that does not belong to its private key");
+        }
+        return id;
     }
 
     /**
-     * Writes the key pair (private key in PKCS#8, public in X.509, both base64).
+     * Writes the key pair (private key in PKCS#8, public in X.509, both base64, RFC 8410).
      *
      * @param file destination
      * @throws IOException when unwritable
      */
     public void save(Path file) throws IOException {
-        String text = HEADER + "\n" + Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n"
-                + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n";
+        String text = HEADER + "\n" + Base64.getEncoder().encodeToString(prefixed(PKCS8_PREFIX, seed)) + "\n"
+                + Base64.getEncoder().encodeToString(prefixed(X509_PREFIX, rawPublic)) + "\n";
         Files.writeString(file, text, StandardCharsets.US_ASCII);
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {
             // Not a POSIX file system: nothing more to do.
         }
+    }
+
+    private static byte[] prefixed(byte[] prefix, byte[] raw) {
+        byte[] enc = Arrays.copyOf(prefix, prefix.length + raw.length);
+        System.arraycopy(raw, 0, enc, prefix.length, raw.length);
+        return enc;
     }
 
     /** @return a copy of the raw 32-byte public key */
@@ -140,15 +162,13 @@ public final class Identity {
      * @return the 64-byte signature
      */
     public byte[] sign(byte[] domain, byte[] m, int off, int len) {
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initSign(pair.getPrivate());
-            s.update(domain);
-            s.update(m, off, len);
-            return s.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 signing failed", e);
-        }
+        // Ed25519 signs one array: join domain || m (once per registration, not per packet).
+        byte[] msg = new byte[domain.length + len];
+        System.arraycopy(domain, 0, msg, 0, domain.length);
+        System.arraycopy(m, off, msg, domain.length, len);
+        byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
+        Ed25519.sign(seed, 0, rawPublic, 0, msg, 0, msg.length, sig, 0);
+        return sig;
     }
 
     @Override

@@ -2,15 +2,10 @@ package org.netbelief.punch.sim;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.netbelief.punch.Engine;
 import org.netbelief.punch.EngineSink;
 import org.netbelief.punch.PunchEvent;
 import org.netbelief.punch.sim.internal.PacketPool;
-import org.netbelief.punch.sim.internal.PairMap;
 
 /**
  * Runs a sans-I/O {@link Engine} on a simulated host: the thin adapter between the engine's
@@ -32,9 +27,13 @@ import org.netbelief.punch.sim.internal.PairMap;
  *
  * <p>After every call into the engine — a datagram, a timer, or anything wrapped in
  * {@link #call} — the socket's timer is set to {@link Engine#nextDeadlineNanos()}. Endpoints are
- * converted once per distinct endpoint and cached, and datagrams are copied into reused buffers,
- * so the adapter allocates nothing per packet in the steady state. The engine's
- * {@code InetSocketAddress}es are simulated addresses: nothing is resolved or opened.
+ * converted through two small direct-mapped caches (a sender's endpoint to one shared
+ * {@code InetSocketAddress}, and a destination {@code InetSocketAddress}, by identity, to its
+ * endpoint), and datagrams are copied into reused buffers, so the adapter allocates nothing per
+ * packet in the steady state. The caches have a fixed size: an engine that talks to many
+ * endpoints over a run (a rendezvous, a peer that punches to many candidates) keeps a constant
+ * footprint, and a miss only costs one conversion. The engine's {@code InetSocketAddress}es are
+ * simulated addresses: nothing is resolved or opened.
  */
 public final class EngineApplication implements SimApplication, EngineSink {
   /** Something to run against the engine at the current virtual time. */
@@ -47,9 +46,22 @@ public final class EngineApplication implements SimApplication, EngineSink {
   private final EngineSink events;
   private final ByteBuffer in = ByteBuffer.allocate(PacketPool.MAX_PAYLOAD);
   private final byte[] scratch = new byte[PacketPool.MAX_PAYLOAD];
-  private final PairMap toAddressIndex = new PairMap(16); // (endpoint, 0) -> index
-  private final List<InetSocketAddress> addresses = new ArrayList<>();
-  private final Map<InetSocketAddress, Long> toEndpoint = new HashMap<>();
+  /**
+   * Sender endpoint to the address object handed to the engine, direct-mapped by a hash of the
+   * endpoint. A hit hands the engine the same object as last time, so its own lookups (equals on
+   * the same instance) stay cheap; empty slots hold endpoint -1, which no endpoint equals.
+   */
+  private final long[] fromEndpoint;
+  private final InetSocketAddress[] fromAddress;
+  /**
+   * Destination address object to endpoint, direct-mapped by identity: an engine sends to the
+   * address objects it keeps (the rendezvous, a session's remote), so identity hits almost
+   * always, and a hit costs no hashing of the address nor an equals.
+   */
+  private final InetSocketAddress[] toAddress;
+  private final long[] toEndpoint;
+  /** 64 − log2(slots): the hash's top bits pick the slot. */
+  private final int slotShift;
   private Engine engine;
   private Starter starter;
   private SimSocket socket;
@@ -59,8 +71,29 @@ public final class EngineApplication implements SimApplication, EngineSink {
    * {@code send} is never called); null to drop them.
    */
   public EngineApplication(EngineSink events) {
-    this.events = events;
+    this(events, DEFAULT_CACHE_SLOTS);
   }
+
+  /**
+   * Like {@link #EngineApplication(EngineSink)}, with {@code cacheSlots} slots in each endpoint
+   * cache (a power of two): about the number of distinct endpoints the engine talks to at a
+   * time, e.g. the population size for a rendezvous.
+   */
+  public EngineApplication(EngineSink events, int cacheSlots) {
+    if (cacheSlots < 1 || Integer.bitCount(cacheSlots) != 1 || cacheSlots > (1 << 24)) {
+      throw new IllegalArgumentException("cacheSlots must be a power of two in 1..2^24, was " + cacheSlots);
+    }
+    this.events = events;
+    this.fromEndpoint = new long[cacheSlots];
+    this.fromAddress = new InetSocketAddress[cacheSlots];
+    this.toAddress = new InetSocketAddress[cacheSlots];
+    this.toEndpoint = new long[cacheSlots];
+    this.slotShift = 64 - Integer.numberOfTrailingZeros(cacheSlots);
+    java.util.Arrays.fill(fromEndpoint, -1L);
+  }
+
+  /** Slots of each endpoint cache by default: a peer talks to a handful of endpoints at a time. */
+  private static final int DEFAULT_CACHE_SLOTS = 16;
 
   /**
    * Joins the engine; {@code starter} (may be null) runs when the socket is bound, for instance
@@ -150,24 +183,25 @@ public final class EngineApplication implements SimApplication, EngineSink {
   }
 
   private InetSocketAddress address(long endpoint) {
-    long idx = toAddressIndex.get(endpoint, 0);
-    if (idx != PairMap.MISSING) {
-      return addresses.get((int) idx);
+    // Fibonacci hashing: the product's top bits mix every bit of the endpoint.
+    int slot = slotShift == 64 ? 0 : (int) ((endpoint * 0x9E3779B97F4A7C15L) >>> slotShift);
+    if (fromEndpoint[slot] == endpoint) {
+      return fromAddress[slot];
     }
     InetSocketAddress a = Endpoints.toSocketAddress(endpoint);
-    toAddressIndex.put(endpoint, 0, addresses.size());
-    addresses.add(a);
-    toEndpoint.put(a, endpoint);
+    fromEndpoint[slot] = endpoint;
+    fromAddress[slot] = a;
     return a;
   }
 
   private long endpoint(InetSocketAddress a) {
-    Long ep = toEndpoint.get(a);
-    if (ep != null) {
-      return ep;
+    int slot = System.identityHashCode(a) & (toAddress.length - 1);
+    if (toAddress[slot] == a) {
+      return toEndpoint[slot];
     }
     long e = Endpoints.of(a);
-    toEndpoint.put(a, e);
+    toAddress[slot] = a;
+    toEndpoint[slot] = e;
     return e;
   }
 }

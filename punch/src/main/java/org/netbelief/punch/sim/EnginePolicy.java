@@ -179,7 +179,9 @@ public final class EnginePolicy implements Policy {
     ScenarioSchedule schedule = ScenarioSchedule.generate(population);
     outages = outageTable(schedule, population.size());
 
-    EngineApplication rvApp = new EngineApplication(null);
+    // The rendezvous talks to every peer: one cache slot per peer (rounded up to a power of two).
+    EngineApplication rvApp = new EngineApplication(null,
+        Integer.highestOneBit(Math.max(16, population.size()) * 2 - 1));
     rvApp.attach(new RendezvousEngine(rvApp, seeded(seed, -1)), null);
     network.bind(population.rendezvousHost(), Endpoints.port(Population.RENDEZVOUS), rvApp);
 

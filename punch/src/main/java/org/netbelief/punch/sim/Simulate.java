@@ -1,6 +1,8 @@
 package org.netbelief.punch.sim;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +58,14 @@ public final class Simulate {
    * @param watch the netbelief path watched through an outage, or null
    */
   public record Result(ConnectionLog log, Map<String, PolicySummary> summaries, String table,
-      EnginePolicy.Watch watch) {}
+      EnginePolicy.Watch watch, Map<String, RunTime> runTimes) {}
+
+  /**
+   * How long one policy's run took: wall seconds, and CPU seconds of the thread that ran it (-1
+   * when the JVM cannot measure thread CPU time). Set-up (engines, registrations) is included;
+   * the report and plots, written once for all policies, are not.
+   */
+  public record RunTime(double wallSeconds, double cpuSeconds) {}
 
   /** The netbelief policy factory: a fresh {@link BeliefPolicy} with its default priors per peer. */
   public static EnginePolicy.Factory defaultNetbelief() {
@@ -111,6 +120,9 @@ public final class Simulate {
     // keeps the report byte-identical whatever the scheduling.
     ConnectionLog[] logs = new ConnectionLog[policies.size()];
     NetworkStats[] stats = new NetworkStats[policies.size()];
+    RunTime[] times = new RunTime[policies.size()];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    boolean cpuTimed = threads.isCurrentThreadCpuTimeSupported();
     ExecutorService pool = Executors.newFixedThreadPool(
         Math.max(1, Math.min(THREADS, Runtime.getRuntime().availableProcessors())));
     try {
@@ -120,7 +132,11 @@ public final class Simulate {
         EnginePolicy p = policies.get(k).withIdentities(shared);
         logs[k] = new ConnectionLog();
         jobs.add(pool.submit(() -> {
+          long w0 = System.nanoTime();
+          long c0 = cpuTimed ? threads.getCurrentThreadCpuTime() : -1;
           stats[kk] = Simulation.run(scenario, p, logs[kk], progress);
+          times[kk] = new RunTime((System.nanoTime() - w0) / 1e9,
+              cpuTimed && c0 >= 0 ? (threads.getCurrentThreadCpuTime() - c0) / 1e9 : -1);
           return null;
         }));
       }
@@ -139,7 +155,9 @@ public final class Simulate {
     } finally {
       pool.shutdownNow();
     }
+    Map<String, RunTime> runTimes = new LinkedHashMap<>();
     for (int k = 0; k < policies.size(); k++) {
+      runTimes.put(policies.get(k).name(), times[k]);
       log.addAll(logs[k]);
       String name = policies.get(k).name();
       extra.put(name + ".packetsSent", stats[k].sent());
@@ -154,7 +172,7 @@ public final class Simulate {
       sums.put(p, PolicySummary.of(log.records(p), end));
     }
     writePlots(out, log, sums, nb.watched());
-    return new Result(log, sums, table(sums), nb.watched());
+    return new Result(log, sums, table(sums), nb.watched(), runTimes);
   }
 
   /** Draws the three PNGs into {@code out}. */
