@@ -1168,12 +1168,7 @@ public final class SegmentBelief implements SegmentReadout {
           tiltedSecond[row + b] += za * gridPoint[b];
         }
       }
-      int a = k - 1;
-      while (a >= 0 && ++gridDigits[a] == p) {
-        gridDigits[a] = 0;
-        a--;
-      }
-      changedFrom = a;
+      changedFrom = nextGridPoint(gridDigits, k, p);
     }
     normaliser = z0;
     if (z0 > 0) {
@@ -1274,12 +1269,7 @@ public final class SegmentBelief implements SegmentReadout {
           tiltedZT[row + b] += za * gridMessage[b];
         }
       }
-      int a = k - 1;
-      while (a >= 0 && ++gridDigits[a] == p) {
-        gridDigits[a] = 0;
-        a--;
-      }
-      changedFrom = a;
+      changedFrom = nextGridPoint(gridDigits, k, p);
     }
     normaliser = z0;
     if (z0 > 0) {
@@ -1533,5 +1523,19 @@ public final class SegmentBelief implements SegmentReadout {
         m[j * k + i] = t;
       }
     }
+  }
+
+  /**
+   * Advances the grid odometer {@code digits[0..k)} (base {@code p}) to the next tensor-grid
+   * point and returns the lowest digit that changed (-1 after the last point), so the caller
+   * recomputes only the products from that digit on.
+   */
+  private static int nextGridPoint(int[] digits, int k, int p) {
+    int a = k - 1;
+    while (a >= 0 && ++digits[a] == p) {
+      digits[a] = 0;
+      a--;
+    }
+    return a;
   }
 }

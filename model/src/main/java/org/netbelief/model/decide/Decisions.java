@@ -101,15 +101,7 @@ public final class Decisions {
     if (p == null) {
       throw new IllegalArgumentException("attempt belief must not be null");
     }
-    if (remainingNanos < 0) {
-      throw new IllegalArgumentException("remaining budget must be >= 0, got " + remainingNanos);
-    }
-    if (retryNanos <= 0) {
-      throw new IllegalArgumentException("retry interval must be > 0, got " + retryNanos);
-    }
-    if (!(threshold >= 0.0 && threshold <= 1.0)) {
-      throw new IllegalArgumentException("threshold must lie in [0, 1], got " + threshold);
-    }
+    checkBudget(remainingNanos, retryNanos, threshold);
     long n = remainingNanos / retryNanos;
     double within = pAnyOf(p.matchedAlpha(), p.matchedBeta(), n);
     return new GiveUp(within < threshold, within, n, List.of(
@@ -158,15 +150,7 @@ public final class Decisions {
       throw new IllegalArgumentException("round-failure Beta(" + epsA + ", " + epsB
           + ") needs finite parameters > 0");
     }
-    if (remainingNanos < 0) {
-      throw new IllegalArgumentException("remaining budget must be >= 0, got " + remainingNanos);
-    }
-    if (retryNanos <= 0) {
-      throw new IllegalArgumentException("retry interval must be > 0, got " + retryNanos);
-    }
-    if (!(threshold >= 0.0 && threshold <= 1.0)) {
-      throw new IllegalArgumentException("threshold must lie in [0, 1], got " + threshold);
-    }
+    checkBudget(remainingNanos, retryNanos, threshold);
     long n = remainingNanos / retryNanos;
     double logR = logMoment(epsA, epsB, failedRounds);
     double likeWorks = pWorks * Math.exp(logR);
@@ -201,5 +185,17 @@ public final class Decisions {
     double logAllFail = Gamma.logGamma(a + b) + Gamma.logGamma(b + n)
         - Gamma.logGamma(b) - Gamma.logGamma(a + b + n);
     return -Math.expm1(logAllFail);
+  }
+
+  private static void checkBudget(long remainingNanos, long retryNanos, double threshold) {
+    if (remainingNanos < 0) {
+      throw new IllegalArgumentException("remaining budget must be >= 0, got " + remainingNanos);
+    }
+    if (retryNanos <= 0) {
+      throw new IllegalArgumentException("retry interval must be > 0, got " + retryNanos);
+    }
+    if (!(threshold >= 0.0 && threshold <= 1.0)) {
+      throw new IllegalArgumentException("threshold must lie in [0, 1], got " + threshold);
+    }
   }
 }
