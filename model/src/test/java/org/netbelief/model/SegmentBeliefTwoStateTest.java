@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.netbelief.model.internal.LogitNormal;
@@ -159,24 +158,7 @@ class SegmentBeliefTwoStateTest {
     belief.addPath(1, new long[] {A, B});
     belief.addPath(2, new long[] {B, C});
     belief.addPath(3, new long[] {A, B, C});
-    SplittableRandom rng = new SplittableRandom(3);
-    int[] paths = new int[4096];
-    boolean[] outcomes = new boolean[4096];
-    for (int i = 0; i < paths.length; i++) {
-      paths[i] = 1 + rng.nextInt(3);
-      outcomes[i] = rng.nextDouble() < 0.8;
-    }
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long thread = Thread.currentThread().getId();
-    for (int i = 0; i < paths.length; i++) {
-      belief.observe(paths[i], outcomes[i], i * SECOND);
-    }
-    long before = threads.getThreadAllocatedBytes(thread);
-    for (int i = 0; i < paths.length; i++) {
-      belief.observe(paths[i], outcomes[i], (paths.length + i) * SECOND);
-    }
-    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+    long allocated = SegmentBeliefTest.steadyStateAllocatedBytes(belief);
     // No `new` on the two-state path either; room for the MXBean call's own bytes only.
     assertThat(allocated).isLessThan(2048);
     assertThat(belief.droppedCount()).isZero();
