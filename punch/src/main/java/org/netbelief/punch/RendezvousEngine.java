@@ -73,8 +73,16 @@ public final class RendezvousEngine implements Engine {
      * One address still holds at most 1/64 of {@link #MAX_PENDING_PROBES}.
      */
     public static final int MAX_PENDING_PROBES_PER_SOURCE = 64;
-    /** Most lifetime-probe replies pending in total. */
-    public static final int MAX_PENDING_PROBES = 4096;
+    /**
+     * Most lifetime-probe replies pending in total: 65 536. Each peer's prober has at most one
+     * probe outstanding, so this is how many probing peers one rendezvous serves; at 4096 a
+     * 10 000-peer simulation refused most probes, its peers learnt lifetimes of seconds and
+     * sent more keepalives than the ICE baseline (docs/simulation.md). Preallocated: about 1.6 MB
+     * of queue plus 256 KB of per-address counts.
+     */
+    public static final int MAX_PENDING_PROBES = 65_536;
+    /** log2 of the per-address count table's slots (65 536; collisions only refuse more). */
+    private static final int LOG2_PROBE_SOURCES = 16;
     private static final long SWEEP_NANOS = 1_000_000_000L;
     private static final DropReason[] REASONS = DropReason.values();
 
@@ -109,7 +117,7 @@ public final class RendezvousEngine implements Engine {
     /** Relays made since the last sweep, and peers unregistered since: the sweep's candidates. */
     private final List<Relay> newRelays = new ArrayList<>();
     private final List<String> goneSinceSweep = new ArrayList<>();
-    private final ProbeQueue probes = new ProbeQueue(MAX_PENDING_PROBES, MAX_PENDING_PROBES_PER_SOURCE, 12);
+    private final ProbeQueue probes = new ProbeQueue(MAX_PENDING_PROBES, MAX_PENDING_PROBES_PER_SOURCE, LOG2_PROBE_SOURCES);
     private long probeRepliesSent;
 
     private static final class Registration {
