@@ -449,7 +449,7 @@ public final class ReachabilityModel {
     long[] keys = path.keys(factor);
     predictLevels(j, keys, epoch, invW, s);
     t.observeAll(keys, 0, keys.length, successes, failures, nowNanos);
-    detect(j, keys, successes, failures, nowNanos, s);
+    detect(j, keys, 0, keys.length, successes, failures, nowNanos, s);
   }
 
   /**
@@ -640,10 +640,6 @@ public final class ReachabilityModel {
         detect(j, keys, last, keys.length, ds, df, nowNanos, s);
       }
     }
-  }
-
-  private void detect(int j, long[] keys, double ds, double df, long nowNanos, Scratch s) {
-    detect(j, keys, 0, keys.length, ds, df, nowNanos, s);
   }
 
   private void detect(int j, long[] keys, int from, int to, double ds, double df, long nowNanos,

@@ -333,10 +333,11 @@ public final class HazardCurve {
   /**
    * The edge a death within g seconds is credited to: the smallest j ≥ 1 with e_j ≥ g, capped at
    * B. "Dead by e_j" claims no more than "dead by g". A g within 1 ms ({@link
-   * #EDGE_SLACK_SECONDS}) plus {@link #EDGE_TOLERANCE} relative above an edge counts as that edge: a prober that asked for the edge's silence sends it rounded up to
-   * whole milliseconds, and a loss there must refute that edge, not the next one up (before
-   * this, the planner kept asking for the edge just above a sharp timer, probe after lost probe,
-   * because each loss landed one bin higher).
+   * #EDGE_SLACK_SECONDS}) plus {@link #EDGE_TOLERANCE} relative above an edge counts as that
+   * edge: a prober that asked for the edge's silence sends it rounded up to whole milliseconds,
+   * and a loss there must refute that edge, not the next one up (before this, the planner kept
+   * asking for the edge just above a sharp timer, probe after lost probe, because each loss
+   * landed one bin higher).
    */
   public int deathEdge(double g) {
     if (!(g > minSeconds)) {

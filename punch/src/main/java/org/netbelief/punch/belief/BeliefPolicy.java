@@ -546,8 +546,8 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
    * re-send wait the 99.9th percentile b of the path's round-trip belief (100 ms to 3 s); the
    * re-sends between wait {@link #RESEND_WAITS_NANOS} (1, 3, 8 s; at least b). With the default
    * 5 misses and b ≤ 1 s the keepalives go out at 0, b, b + 1, b + 4 and b + 12 s after the
-   * first unanswered one and the path is declared lost at b + 12 s + b (at most 20 s for b = 3 s): an uplink outage that ends before the
-   * last re-send (≈ 12 s) is ridden out, because both bindings stay refreshed meanwhile (each
+   * first unanswered one and the path is declared lost at b + 12 s + b (at most 20 s for
+   * b = 3 s): an uplink outage that ends before the last re-send (≈ 12 s) is ridden out, because both bindings stay refreshed meanwhile (each
    * side's keepalives pass its own NAT even while the uplink beyond it is down), and a dead hole
    * is still found in about 12 s (ICE's consent freshness takes 30 s). The last wait is short
    * because waiting longer for a packet sent into an outage rides out nothing.
