@@ -33,17 +33,72 @@ import java.util.List;
  * double p = chain.predict(table, keys, nowNanos);
  * }</pre>
  *
- * <p>Immutable and thread-safe; {@link #predict} and {@link #observe} allocate nothing.
+ * <p><b>Token priors.</b> A level may name priors for particular tokens ({@link
+ * Builder#tokenPrior}): a row with such a token starts from its own prior instead of from its
+ * parent's estimate, {@code m_j = (k_t·μ_t + s_j) / (k_t + s_j + f_j)} for the token's prior
+ * (μ_t, k_t). With no evidence of its own the row predicts μ_t; its evidence overturns the prior
+ * as it does a parent's, after about k_t observations. Use it when something known before any
+ * observation separates the tokens of a level (for example which pairs of NAT classes a
+ * punching strategy can open); other tokens of the level shrink toward the parent as usual.
+ *
+ * <pre>{@code
+ * FeatureChain openable = FeatureChain.builder(Prior.of(0.7, 2))
+ *     .level("global", 2).level("remoteNatClass", 4).level("remoteEndpoint", 4)
+ *     .tokenPrior("remoteNatClass", "public|EIM/EIF>APDM/APDF", Prior.of(0.97, 20))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; {@link #predict} and {@link #observe} allocate nothing (a token
+ * prior is found by a binary search over a sorted primitive array).
  */
 public final class FeatureChain {
   private final Prior root;
   private final String[] names;
   private final double[] strengths;
+  /** Whether level i has any token prior (most levels have none: no search). */
+  private final boolean[] levelHasTokenPriors;
+  /** Token-prior keys, sorted, and each one's mean and strength. */
+  private final long[] tokenKeys;
+  private final double[] tokenMeans;
+  private final double[] tokenStrengths;
+  /** Token priors by level and token, in the order given (for {@link #toBuilder()}). */
+  private final List<String[]> tokenPriorSpecs;
+  private final List<Prior> tokenPriorValues;
 
-  private FeatureChain(Prior root, String[] names, double[] strengths) {
-    this.root = root;
-    this.names = names;
-    this.strengths = strengths;
+  private FeatureChain(Builder b) {
+    this.root = b.root;
+    this.names = b.names.toArray(new String[0]);
+    this.strengths = b.strengths.stream().mapToDouble(Double::doubleValue).toArray();
+    this.levelHasTokenPriors = new boolean[names.length];
+    int n = b.tokenSpecs.size();
+    long[] keys = new long[n];
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      String[] spec = b.tokenSpecs.get(i);
+      int level = b.names.indexOf(spec[0]);
+      if (level < 0) {
+        throw new IllegalArgumentException("token prior for '" + spec[1] + "' names level '"
+            + spec[0] + "', which the chain does not have " + b.names);
+      }
+      levelHasTokenPriors[level] = true;
+      keys[i] = FeatureKeys.of(spec[0], spec[1]);
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> Long.compare(keys[x], keys[y]));
+    this.tokenKeys = new long[n];
+    this.tokenMeans = new double[n];
+    this.tokenStrengths = new double[n];
+    for (int i = 0; i < n; i++) {
+      tokenKeys[i] = keys[order[i]];
+      tokenMeans[i] = b.tokenValues.get(order[i]).mean();
+      tokenStrengths[i] = b.tokenValues.get(order[i]).strength();
+      if (i > 0 && tokenKeys[i] == tokenKeys[i - 1]) {
+        throw new IllegalArgumentException("token prior given twice: "
+            + Arrays.toString(b.tokenSpecs.get(order[i])));
+      }
+    }
+    this.tokenPriorSpecs = List.copyOf(b.tokenSpecs);
+    this.tokenPriorValues = List.copyOf(b.tokenValues);
   }
 
   /** A builder whose level 0 starts from {@code root}. */
@@ -59,6 +114,8 @@ public final class FeatureChain {
     private final Prior root;
     private final List<String> names = new ArrayList<>();
     private final List<Double> strengths = new ArrayList<>();
+    private final List<String[]> tokenSpecs = new ArrayList<>();
+    private final List<Prior> tokenValues = new ArrayList<>();
 
     private Builder(Prior root) {
       this.root = root;
@@ -88,13 +145,33 @@ public final class FeatureChain {
       return this;
     }
 
+    /**
+     * Gives the row of {@code token} at {@code level} its own prior: it starts from {@code
+     * prior}'s mean with {@code prior}'s strength instead of from its parent's estimate (see the
+     * class comment). The level must be added (before or after) by {@link #level}.
+     *
+     * @throws IllegalArgumentException for a blank level or token, or a null prior; {@link
+     *     #build} refuses a level the chain lacks and a (level, token) given twice
+     */
+    public Builder tokenPrior(String level, String token, Prior prior) {
+      if (level == null || level.isBlank() || token == null || token.isBlank()) {
+        throw new IllegalArgumentException("token prior needs a level and a token, got level '"
+            + level + "', token '" + token + "'");
+      }
+      if (prior == null) {
+        throw new IllegalArgumentException("token prior for '" + token + "' must not be null");
+      }
+      tokenSpecs.add(new String[] {level, token});
+      tokenValues.add(prior);
+      return this;
+    }
+
     /** The chain; at least one level. */
     public FeatureChain build() {
       if (names.isEmpty()) {
         throw new IllegalArgumentException("a feature chain needs at least one level");
       }
-      return new FeatureChain(root, names.toArray(new String[0]),
-          strengths.stream().mapToDouble(Double::doubleValue).toArray());
+      return new FeatureChain(this);
     }
   }
 
@@ -116,6 +193,48 @@ public final class FeatureChain {
   /** The root prior. */
   public Prior rootPrior() {
     return root;
+  }
+
+  /**
+   * A builder holding this chain's root prior, levels and token priors, to add to them (for
+   * example token priors on a chain read from a configuration file).
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder(root);
+    for (int i = 0; i < names.length; i++) {
+      b.level(names[i], strengths[i]);
+    }
+    for (int i = 0; i < tokenPriorSpecs.size(); i++) {
+      b.tokenPrior(tokenPriorSpecs.get(i)[0], tokenPriorSpecs.get(i)[1], tokenPriorValues.get(i));
+    }
+    return b;
+  }
+
+  /** The number of token priors. */
+  public int tokenPriorCount() {
+    return tokenKeys.length;
+  }
+
+  /**
+   * The index of the token prior of the row {@code key} at level {@code level}, or -1 when it has
+   * none (then the row shrinks toward its parent with {@link #strength(int)}). Allocation-free.
+   */
+  public int tokenPriorIndex(int level, long key) {
+    if (!levelHasTokenPriors[level]) {
+      return -1;
+    }
+    int i = Arrays.binarySearch(tokenKeys, key);
+    return i >= 0 ? i : -1;
+  }
+
+  /** The mean of token prior {@code index} (from {@link #tokenPriorIndex}). */
+  public double tokenPriorMean(int index) {
+    return tokenMeans[index];
+  }
+
+  /** The strength of token prior {@code index} (from {@link #tokenPriorIndex}). */
+  public double tokenPriorStrength(int index) {
+    return tokenStrengths[index];
   }
 
   /**
@@ -152,8 +271,10 @@ public final class FeatureChain {
     double m = root.mean();
     for (int i = 0; i < keys.length; i++) {
       table.readAt(keys[i], epoch, invW, scratch);
-      double k = strengths[i];
-      m = (k * m + scratch[0]) / (k + scratch[0] + scratch[1]);
+      int t = tokenPriorIndex(i, keys[i]);
+      double k = t < 0 ? strengths[i] : tokenStrengths[t];
+      double parent = t < 0 ? m : tokenMeans[t];
+      m = (k * parent + scratch[0]) / (k + scratch[0] + scratch[1]);
     }
     return m;
   }
@@ -173,12 +294,16 @@ public final class FeatureChain {
     int last = keys.length - 1;
     for (int i = 0; i < last; i++) {
       table.readAt(keys[i], epoch, invW, sf);
-      double k = strengths[i];
-      m = (k * m + sf[0]) / (k + sf[0] + sf[1]);
+      int t = tokenPriorIndex(i, keys[i]);
+      double k = t < 0 ? strengths[i] : tokenStrengths[t];
+      double parent = t < 0 ? m : tokenMeans[t];
+      m = (k * parent + sf[0]) / (k + sf[0] + sf[1]);
     }
     table.readAt(keys[last], epoch, invW, sf);
-    double k = strengths[last];
-    return Belief.of(k * m + sf[0], k * (1.0 - m) + sf[1], sf[0] + sf[1]);
+    int t = tokenPriorIndex(last, keys[last]);
+    double k = t < 0 ? strengths[last] : tokenStrengths[t];
+    double parent = t < 0 ? m : tokenMeans[t];
+    return Belief.of(k * parent + sf[0], k * (1.0 - parent) + sf[1], sf[0] + sf[1]);
   }
 
   private void checkKeys(long[] keys) {

@@ -610,9 +610,12 @@ public final class ReachabilityModel {
     int base = j * MAX_DEPTH;
     for (int i = 0; i < keys.length; i++) {
       t.readAt(keys[i], epoch, invW, s.sf);
-      double k = chain.strength(i);
-      s.a[j] = k * m + s.sf[0];
-      s.b[j] = k * (1.0 - m) + s.sf[1];
+      // A token prior (FeatureChain.tokenPrior) replaces the parent's estimate for its row.
+      int tp = chain.tokenPriorIndex(i, keys[i]);
+      double k = tp < 0 ? chain.strength(i) : chain.tokenPriorStrength(tp);
+      double parent = tp < 0 ? m : chain.tokenPriorMean(tp);
+      s.a[j] = k * parent + s.sf[0];
+      s.b[j] = k * (1.0 - parent) + s.sf[1];
       m = s.a[j] / (s.a[j] + s.b[j]);
       s.pred[base + i] = m;
     }

@@ -21,6 +21,20 @@ public interface EngineSink {
     void send(ByteBuffer datagram, InetSocketAddress to);
 
     /**
+     * Send a datagram from one of the engine's local sockets. Only a rendezvous with alternate
+     * endpoints (NAT behaviour discovery, {@link RendezvousEngine}) uses a socket other than 0;
+     * a driver with several sockets overrides this. The default sends from the only socket.
+     *
+     * @param datagram the bytes between position and limit
+     * @param to destination
+     * @param fromSocket {@code Frame.SOCKET_PRIMARY}, {@code SOCKET_ALT_PORT} or {@code
+     *     SOCKET_ALT_ADDRESS}
+     */
+    default void send(ByteBuffer datagram, InetSocketAddress to, int fromSocket) {
+        send(datagram, to);
+    }
+
+    /**
      * A control event happened (registered, introduced, established, lost, relayed, closed...).
      *
      * @param event the event

@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
  *
  * <p>A path is a (peer, remote endpoint) pair named by a 64-bit {@code pathKey}. The engine calls
  * {@link #onPathCreated} once, on the control path, with everything a model needs to derive the
- * path's features (peer, endpoint, candidate kind); every later call is primitive-only so the hot
+ * path's features (peer, endpoint, candidate kind, both NATs' discovered classes); every later call is primitive-only so the hot
  * path neither allocates nor boxes. Only authenticated packets produce calls: a forged, replayed or
  * malformed datagram never reaches the observer.
  *
@@ -41,6 +41,26 @@ public interface PathObserver {
      * @param samePublicAddress true when both peers share a public IP address (same LAN likely)
      */
     default void onPathCreated(long pathKey, String peerId, InetSocketAddress remote, int candidateKind, boolean samePublicAddress) {}
+
+    /**
+     * A path is first used, with both NATs' behaviour classes as NAT behaviour discovery found
+     * them. The engine calls this one; the default forwards to the five-argument form, so an
+     * observer that has no use for the classes overrides only that.
+     *
+     * @param pathKey the key later calls use
+     * @param peerId the remote peer's id (32 hex characters)
+     * @param remote the remote endpoint
+     * @param candidateKind as in {@link #onPathCreated(long, String, InetSocketAddress, int, boolean)}
+     * @param samePublicAddress true when both peers share a public IP address
+     * @param ownNatClass our NAT's class ({@link NatClass}), {@link NatClass#UNKNOWN} when our
+     *     discovery has not finished
+     * @param remoteNatClass the remote peer's NAT class as the rendezvous reported it at the
+     *     introduction, {@link NatClass#UNKNOWN} when it did not
+     */
+    default void onPathCreated(long pathKey, String peerId, InetSocketAddress remote, int candidateKind,
+            boolean samePublicAddress, int ownNatClass, int remoteNatClass) {
+        onPathCreated(pathKey, peerId, remote, candidateKind, samePublicAddress);
+    }
 
     /**
      * A probe (INTRO or KEEPALIVE) was sent.

@@ -56,7 +56,27 @@ public final class PeerEngine implements Engine {
     public static final long RENDEZVOUS_PROBE_TIMEOUT_NANOS = 1_000_000_000L;
     /** Unanswered rendezvous keepalives before registering again. */
     public static final int RENDEZVOUS_MISSES = 3;
+    /** Wait for a DISCOVER_ANSWER before sending the request again. */
+    public static final long DISCOVER_RETRY_NANOS = 500_000_000L;
+    /**
+     * DISCOVER requests per discovery step. A step whose answer never comes is a negative
+     * filtering test, so loss must not fake one: at 1 % loss per link crossing an exchange is
+     * lost with ≈ 2 %, three in a row with ≈ 10⁻⁵.
+     */
+    public static final int DISCOVER_TRIES = 3;
+    /** An inconclusive step (lost answers to a step that must be answered) is resumed after this. */
+    public static final long DISCOVER_AGAIN_NANOS = 60_000_000_000L;
     private static final DropReason[] REASONS = DropReason.values();
+
+    // Discovery steps (RFC 5780 §4.4 filtering first, on a mapping that has sent only to the
+    // primary endpoint, then §4.3 mapping, then the report).
+    private static final int D_IDLE = 0;
+    private static final int D_BASE = 1;
+    private static final int D_EIF = 2;
+    private static final int D_ADF = 3;
+    private static final int D_MAP_ADDRESS = 4;
+    private static final int D_MAP_PORT = 5;
+    private static final int D_REPORT = 6;
 
     private static final int PUNCHING = 0;
     private static final int DIRECT = 1;
@@ -100,6 +120,19 @@ public final class PeerEngine implements Engine {
     private long linkProbeSentAt;
     private int linkMisses;
 
+    private int discStep;
+    private int discTries;
+    private long discNextSend;
+    private long discTxn;
+    /** When an inconclusive step is resumed, or Long.MAX_VALUE. */
+    private long discResumeAt = Long.MAX_VALUE;
+    private InetSocketAddress discAltPort;
+    private InetSocketAddress discAltAddress;
+    private InetSocketAddress discObserved;
+    private InetSocketAddress discObservedAltAddress;
+    private int discFiltering;
+    private int natClass = NatClass.UNKNOWN;
+
     private final LongMap<Request> connects = new LongMap<>();
     private final LongMap<Request> accepts = new LongMap<>();
     private final LongMap<Session> sessions = new LongMap<>();
@@ -138,6 +171,7 @@ public final class PeerEngine implements Engine {
         long probeSilence;
         int misses;
         long deadline;
+        int remoteNatClass;
     }
 
     /**
@@ -194,6 +228,17 @@ public final class PeerEngine implements Engine {
     /** @return true once the rendezvous confirmed our registration */
     public boolean registered() {
         return reg == Reg.REGISTERED;
+    }
+
+    /**
+     * Our NAT's behaviour class as NAT behaviour discovery found it ({@link NatClass}), {@link
+     * NatClass#UNKNOWN} before discovery finished or when the rendezvous offers no alternate
+     * endpoint. Discovery runs after registration and again when our public mapping changes.
+     *
+     * @return the packed class
+     */
+    public int natClass() {
+        return natClass;
     }
 
     /** @return our public endpoint as the rendezvous saw it, null before registration */
@@ -409,6 +454,7 @@ public final class PeerEngine implements Engine {
         for (Object o : connects.valuesSnapshot()) {
             sendConnect((Request) o, now);
         }
+        startDiscovery(now);
         schedule(now);
         return null;
     }
@@ -429,6 +475,7 @@ public final class PeerEngine implements Engine {
                 InetSocketAddress seen = Endpoints.read(in, r.bodyOffset() + 8);
                 if (!seen.equals(publicEndpoint)) {
                     publicEndpoint = seen; // our NAT rebound; introductions use the new mapping
+                    startDiscovery(now); // and the new mapping may behave differently
                 }
                 schedule(now + linkInterval);
                 return null;
@@ -451,6 +498,8 @@ public final class PeerEngine implements Engine {
                 return onRelayData(now);
             case T_REGISTERED:
                 return null; // a retransmitted answer to our proof
+            case T_DISCOVER_ANSWER:
+                return onDiscoverAnswer(now);
             default:
                 return DropReason.WRONG_ROLE;
         }
@@ -505,6 +554,7 @@ public final class PeerEngine implements Engine {
         s.link = new AuthLink(sid, key, role == 1);
         s.peerId = Keys.hex(java.util.Arrays.copyOfRange(in, b + 49, b + 49 + PEER_ID_LENGTH));
         s.peerName = new String(in, r.nameOffset(), r.nameLength(), StandardCharsets.US_ASCII);
+        s.remoteNatClass = r.natClass();
         int n = r.candidateCount();
         s.cands = new Candidate[n];
         s.pathKeys = new long[n];
@@ -519,7 +569,8 @@ public final class PeerEngine implements Engine {
         }
         for (int i = 0; i < n; i++) {
             s.pathKeys[i] = PathKeys.of(s.peerId, s.cands[i].endpoint());
-            observer.onPathCreated(s.pathKeys[i], s.peerId, s.cands[i].endpoint(), s.cands[i].kind(), s.samePublic);
+            observer.onPathCreated(s.pathKeys[i], s.peerId, s.cands[i].endpoint(), s.cands[i].kind(), s.samePublic,
+                    natClass, s.remoteNatClass);
             score[i] = policy.candidateScore(s.pathKeys[i], s.cands[i].kind(), s.samePublic, now);
         }
         // Insertion sort by descending score (a handful of candidates, control path).
@@ -699,7 +750,7 @@ public final class PeerEngine implements Engine {
             }
         }
         long pk = PathKeys.of(s.peerId, ep);
-        observer.onPathCreated(pk, s.peerId, ep, 0, s.samePublic);
+        observer.onPathCreated(pk, s.peerId, ep, 0, s.samePublic, natClass, s.remoteNatClass);
         return pk;
     }
 
@@ -849,6 +900,7 @@ public final class PeerEngine implements Engine {
         long next = Long.MAX_VALUE;
         try {
             next = Math.min(next, registrationTimer(nowNanos));
+            next = Math.min(next, discoveryTimer(nowNanos));
             next = Math.min(next, requestTimers(connects, true, nowNanos));
             next = Math.min(next, requestTimers(accepts, false, nowNanos));
             for (Object o : sessions.valuesSnapshot()) {
@@ -903,6 +955,120 @@ public final class PeerEngine implements Engine {
                 return linkProbeSentAt != 0 ? linkProbeSentAt + RENDEZVOUS_PROBE_TIMEOUT_NANOS : linkLastHeard + linkInterval;
             default:
                 return Long.MAX_VALUE;
+        }
+    }
+
+    // ---------------------------------------------------------------- NAT behaviour discovery
+
+    /** Starts discovery from the first step (after registration, or on a new public mapping). */
+    private void startDiscovery(long now) {
+        natClass = NatClass.UNKNOWN;
+        discFiltering = 0;
+        discResumeAt = Long.MAX_VALUE;
+        discStep(D_BASE, now);
+    }
+
+    private void discStep(int step, long now) {
+        discStep = step;
+        discTries = 0;
+        discTxn++;
+        if (step != D_IDLE) {
+            sendDiscover(now);
+        }
+    }
+
+    private void sendDiscover(long now) {
+        discTries++;
+        discNextSend = now + DISCOVER_RETRY_NANOS;
+        int from = discStep == D_EIF ? DISCOVER_FROM_ALT_ADDRESS : discStep == D_ADF ? DISCOVER_FROM_ALT_PORT
+                : DISCOVER_FROM_SAME;
+        InetSocketAddress to = discStep == D_MAP_ADDRESS ? discAltAddress : discStep == D_MAP_PORT ? discAltPort
+                : rendezvous;
+        int p = link.begin(out, 0, T_DISCOVER);
+        p = FrameWriter.discover(out, p, discTxn, from, discStep == D_REPORT ? natClass : NatClass.UNKNOWN);
+        emit(link.seal(out, 0, p), to);
+        schedule(discNextSend);
+    }
+
+    private DropReason onDiscoverAnswer(long now) {
+        if (discStep == D_IDLE || r.firstLong() != discTxn) {
+            return DropReason.UNEXPECTED; // a late answer to an earlier step
+        }
+        int b = r.bodyOffset();
+        InetSocketAddress observed = Endpoints.read(in, b + 10);
+        switch (discStep) {
+            case D_BASE:
+                if (r.bodyByte(9) == 0) {
+                    discStep(D_IDLE, now); // the rendezvous has no alternate endpoint: unknown
+                    return null;
+                }
+                discObserved = observed;
+                discAltPort = Endpoints.read(in, b + 10 + ENDPOINT_LENGTH);
+                discAltAddress = Endpoints.read(in, b + 10 + 2 * ENDPOINT_LENGTH);
+                discStep(D_EIF, now);
+                return null;
+            case D_EIF:
+                discFiltering = NatClass.EIF; // an answer from an address we never sent to passed
+                discStep(D_MAP_ADDRESS, now);
+                return null;
+            case D_ADF:
+                discFiltering = NatClass.ADF; // an answer from a port we never sent to passed
+                discStep(D_MAP_ADDRESS, now);
+                return null;
+            case D_MAP_ADDRESS:
+                discObservedAltAddress = observed;
+                discStep(D_MAP_PORT, now);
+                return null;
+            case D_MAP_PORT: {
+                int mapping = discObserved.equals(discObservedAltAddress) ? NatClass.EIM
+                        : discObserved.equals(observed) ? NatClass.ADM : NatClass.APDM;
+                natClass = NatClass.of(mapping, discFiltering);
+                discStep(D_REPORT, now);
+                return null;
+            }
+            default: // D_REPORT: the rendezvous has our filtering
+                discStep(D_IDLE, now);
+                return null;
+        }
+    }
+
+    private long discoveryTimer(long now) {
+        if (reg != Reg.REGISTERED || link == null) {
+            discStep = D_IDLE; // restarted by the next registration
+            discResumeAt = Long.MAX_VALUE;
+            return Long.MAX_VALUE;
+        }
+        if (discStep == D_IDLE) {
+            if (now >= discResumeAt) {
+                int step = discFiltering == 0 ? D_BASE : natClass == NatClass.UNKNOWN ? D_MAP_ADDRESS : D_REPORT;
+                discResumeAt = Long.MAX_VALUE;
+                discStep(step, now);
+                return discNextSend;
+            }
+            return discResumeAt;
+        }
+        if (now < discNextSend) {
+            return discNextSend;
+        }
+        if (discTries < DISCOVER_TRIES) {
+            sendDiscover(now);
+            return discNextSend;
+        }
+        switch (discStep) {
+            case D_BASE: // a rendezvous that predates discovery, or none reachable: unknown
+                discStep(D_IDLE, now);
+                return Long.MAX_VALUE;
+            case D_EIF:
+                discStep(D_ADF, now);
+                return discNextSend;
+            case D_ADF:
+                discFiltering = NatClass.APDF; // neither answer passed our NAT
+                discStep(D_MAP_ADDRESS, now);
+                return discNextSend;
+            default: // a step that must be answered was not: try it again later
+                discStep(D_IDLE, now);
+                discResumeAt = now + DISCOVER_AGAIN_NANOS;
+                return discResumeAt;
         }
     }
 

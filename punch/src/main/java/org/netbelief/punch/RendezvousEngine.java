@@ -45,6 +45,14 @@ import org.netbelief.punch.wire.FrameWriter;
  *       at most {@value #MAX_PENDING_PROBES_PER_SOURCE} pending per source address and {@value
  *       #MAX_PENDING_PROBES} in total. A request beyond a limit is dropped and counted as {@link
  *       DropReason#RATE_LIMITED}. Due replies are sent by {@link #onTimer}.
+ *   <li>NAT behaviour discovery (RFC 5780 §4.3–4.4): with alternate endpoints (the primary
+ *       address at an alternate port, and an alternate address at the alternate port; {@link
+ *       #RendezvousEngine(EngineSink, SecureRandom, InetSocketAddress, InetSocketAddress)}) it
+ *       answers a registered peer's authenticated DISCOVER with the source it observed, from the
+ *       socket the peer asks for. Only DISCOVER is accepted on the alternate sockets, and a
+ *       DISCOVER never moves the registration's endpoint. From the sources observed at the three
+ *       sockets (mapping) and the filtering the peer reports, it tells each peer the other's NAT
+ *       class in INTRODUCE.
  * </ul>
  *
  * <pre>{@code
@@ -88,6 +96,10 @@ public final class RendezvousEngine implements Engine {
 
     private final EngineSink sink;
     private final SecureRandom random;
+    private final InetSocketAddress altPort;
+    private final InetSocketAddress altAddress;
+    /** The socket the datagram being handled arrived on ({@code Frame.SOCKET_*}). */
+    private int receivedAt;
     private final Hmac256 cookieMac;
     private final RateLimiter limiter = new RateLimiter(RATE_PER_SECOND, RATE_BURST, 12);
     private final byte[] in = new byte[MAX_DATAGRAM];
@@ -130,6 +142,12 @@ public final class RendezvousEngine implements Engine {
         AuthLink link;
         InetSocketAddress endpoint;
         long lastSeen;
+        /** The peer sent DISCOVER: it understands INTRODUCE's trailing NAT class byte. */
+        boolean discovers;
+        /** The peer's source as each socket (Frame.SOCKET_*) last saw it in a DISCOVER. */
+        final InetSocketAddress[] observed = new InetSocketAddress[3];
+        /** The filtering the peer reported (NatClass), 0 unknown. */
+        int filtering;
     }
 
     /** A registration queued for the lease sweep with the {@code lastSeen} it had then. */
@@ -168,6 +186,45 @@ public final class RendezvousEngine implements Engine {
      * @param random randomness for cookies, ids and keys
      */
     public RendezvousEngine(EngineSink sink, SecureRandom random) {
+        this(sink, random, null, null);
+    }
+
+    /**
+     * Creates a rendezvous engine that also answers NAT behaviour discovery from two alternate
+     * sockets: the driver feeds their datagrams to {@link #onDatagram(ByteBuffer,
+     * InetSocketAddress, int, long)} with their socket index and sends what the engine asks for
+     * through {@link EngineSink#send(ByteBuffer, InetSocketAddress, int)}.
+     *
+     * <pre>{@code
+     * // primary 198.51.100.1:3478, alternates 198.51.100.1:3479 and 198.51.100.2:3479
+     * new RendezvousEngine(sink, random, new InetSocketAddress(ip1, 3479), new InetSocketAddress(ip2, 3479));
+     * }</pre>
+     *
+     * @param sink output
+     * @param random randomness for cookies, ids and keys
+     * @param alternatePort the primary address at another port ({@code Frame.SOCKET_ALT_PORT}),
+     *     as peers reach it; null (with {@code alternateAddress}) for no discovery
+     * @param alternateAddress another address at the alternate port ({@code
+     *     Frame.SOCKET_ALT_ADDRESS}); null (with {@code alternatePort}) for no discovery
+     * @throws IllegalArgumentException when only one is given, or they share the address or port
+     *     rules of RFC 5780 (the alternate address must differ from the primary's; the two must
+     *     share a port)
+     */
+    public RendezvousEngine(EngineSink sink, SecureRandom random, InetSocketAddress alternatePort,
+            InetSocketAddress alternateAddress) {
+        if ((alternatePort == null) != (alternateAddress == null)) {
+            throw new IllegalArgumentException("give both alternate endpoints or neither, got "
+                    + alternatePort + " and " + alternateAddress);
+        }
+        if (alternatePort != null && (alternatePort.getAddress() == null || alternateAddress.getAddress() == null
+                || alternatePort.getAddress().equals(alternateAddress.getAddress())
+                || alternatePort.getPort() != alternateAddress.getPort())) {
+            throw new IllegalArgumentException("the alternate address " + alternateAddress
+                    + " must be a resolved address other than the alternate port's " + alternatePort
+                    + ", at the same port");
+        }
+        this.altPort = alternatePort;
+        this.altAddress = alternateAddress;
         this.sink = sink;
         this.random = random;
         byte[] secret = new byte[32];
@@ -177,6 +234,24 @@ public final class RendezvousEngine implements Engine {
 
     @Override
     public void onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowNanos) {
+        onDatagram(datagram, from, SOCKET_PRIMARY, nowNanos);
+    }
+
+    /**
+     * Processes one datagram received on one of the rendezvous's sockets.
+     *
+     * @param datagram bytes between position and limit
+     * @param from source endpoint
+     * @param socket {@code Frame.SOCKET_PRIMARY}, {@code SOCKET_ALT_PORT} or {@code
+     *     SOCKET_ALT_ADDRESS}; anything else is dropped as {@link DropReason#WRONG_ROLE}
+     * @param nowNanos monotonic time
+     */
+    public void onDatagram(ByteBuffer datagram, InetSocketAddress from, int socket, long nowNanos) {
+        if (socket < SOCKET_PRIMARY || socket > SOCKET_ALT_ADDRESS || (socket != SOCKET_PRIMARY && altPort == null)) {
+            drop(DropReason.WRONG_ROLE);
+            return;
+        }
+        receivedAt = socket;
         int n = datagram.remaining();
         if (n > MAX_DATAGRAM) {
             drop(DropReason.OVERSIZED);
@@ -200,6 +275,9 @@ public final class RendezvousEngine implements Engine {
 
     private DropReason handle(int n, InetSocketAddress from, long now) {
         int type = r.type();
+        if (receivedAt != SOCKET_PRIMARY && type != T_DISCOVER) {
+            return DropReason.WRONG_ROLE; // the alternate sockets serve discovery only
+        }
         switch (type) {
             case T_REGISTER:
                 return onRegister(n, from, now);
@@ -223,6 +301,9 @@ public final class RendezvousEngine implements Engine {
             return d;
         }
         reg.lastSeen = now;
+        if (type == T_DISCOVER) {
+            return onDiscover(reg, from);
+        }
         if (!from.equals(reg.endpoint) && reg.link.lastWasFreshest()) {
             reg.endpoint = from; // NAT rebinding: the registration follows its freshest packet
         }
@@ -249,6 +330,48 @@ public final class RendezvousEngine implements Engine {
             default:
                 return DropReason.WRONG_ROLE;
         }
+    }
+
+    /**
+     * Answers a DISCOVER with the source this socket observed, from the socket asked for, and
+     * keeps the observation and the reported filtering for INTRODUCE. The registration's
+     * endpoint does not move: a DISCOVER to an alternate socket may come from another mapping.
+     */
+    private DropReason onDiscover(Registration reg, InetSocketAddress from) {
+        int answerFrom = r.bodyByte(8);
+        if (answerFrom != DISCOVER_FROM_SAME && altPort == null) {
+            return DropReason.UNEXPECTED; // no alternate socket to answer from
+        }
+        reg.discovers = true;
+        reg.observed[receivedAt] = from;
+        int reported = NatClass.filtering(r.natClass());
+        if (reported != 0) {
+            reg.filtering = reported;
+        }
+        int socket = answerFrom == DISCOVER_FROM_SAME ? receivedAt
+                : answerFrom == DISCOVER_FROM_ALT_PORT ? SOCKET_ALT_PORT : SOCKET_ALT_ADDRESS;
+        int p = reg.link.begin(out, 0, T_DISCOVER_ANSWER);
+        p = FrameWriter.discoverAnswer(out, p, r.firstLong(), receivedAt, from, altPort, altAddress);
+        outView.clear().limit(reg.link.seal(out, 0, p));
+        sink.send(outView, from, socket);
+        return null;
+    }
+
+    /**
+     * A peer's NAT class from what the sockets observed (mapping, RFC 5780 §4.3: the same source
+     * at the primary and the alternate address is endpoint-independent; else the same at both
+     * ports of the primary address is address-dependent; else address-and-port-dependent) and
+     * the filtering it reported; {@link NatClass#UNKNOWN} unless both are known.
+     */
+    static int natClassOf(InetSocketAddress[] observed, int filtering) {
+        InetSocketAddress primary = observed[SOCKET_PRIMARY];
+        if (primary == null || observed[SOCKET_ALT_ADDRESS] == null || observed[SOCKET_ALT_PORT] == null
+                || filtering == 0) {
+            return NatClass.UNKNOWN;
+        }
+        int mapping = primary.equals(observed[SOCKET_ALT_ADDRESS]) ? NatClass.EIM
+                : primary.equals(observed[SOCKET_ALT_PORT]) ? NatClass.ADM : NatClass.APDM;
+        return NatClass.of(mapping, filtering);
     }
 
     private DropReason onRegister(int n, InetSocketAddress from, long now) {
@@ -488,7 +611,12 @@ public final class RendezvousEngine implements Engine {
         }
         long requestId = role == 0 ? offer.requestId : offer.offerId;
         int p = to.link.begin(out, 0, T_INTRODUCE);
-        p = FrameWriter.introduce(out, p, requestId, offer.sessionId, sealed, role, other.id, other.nameBytes, cands);
+        if (to.discovers) {
+            p = FrameWriter.introduce(out, p, requestId, offer.sessionId, sealed, role, other.id, other.nameBytes, cands,
+                    natClassOf(other.observed, other.filtering));
+        } else {
+            p = FrameWriter.introduce(out, p, requestId, offer.sessionId, sealed, role, other.id, other.nameBytes, cands);
+        }
         emit(to.link.seal(out, 0, p), to.endpoint);
     }
 

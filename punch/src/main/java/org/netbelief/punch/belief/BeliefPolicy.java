@@ -24,6 +24,7 @@ import org.netbelief.model.SurvivalModel;
 import org.netbelief.model.decide.Decisions;
 import org.netbelief.model.decide.GiveUp;
 import org.netbelief.punch.LifetimeProbePolicy;
+import org.netbelief.punch.NatClass;
 import org.netbelief.punch.PathObserver;
 import org.netbelief.punch.PunchPolicy;
 import org.netbelief.punch.config.FactorConfig;
@@ -188,6 +189,9 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     private double keepaliveReliability = 0.99;
     private Duration keepaliveFloor = Duration.ofSeconds(5);
     private Duration keepaliveCeiling = Duration.ofMinutes(10);
+    private FeatureChain openable;
+    private Prior compatiblePrior = COMPATIBLE_PRIOR;
+    private Prior incompatiblePrior = INCOMPATIBLE_PRIOR;
 
     private Builder() {
       // Root priors calibrated to the field: the product of the four factor means is
@@ -202,9 +206,25 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
       reachability.chain(Factor.OPENED, FeatureChain.builder(Prior.of(0.95, 2))
           .level(ReachabilityModel.GLOBAL, 2).level("remoteNatClass", 4).level("remoteEndpoint", 4)
           .build());
-      reachability.chain(Factor.OPENABLE, FeatureChain.builder(Prior.of(0.76, 2))
+      openable = FeatureChain.builder(Prior.of(0.76, 2))
           .level(ReachabilityModel.GLOBAL, 2).level("remoteNatClass", 4).level("remoteEndpoint", 4)
-          .build());
+          .build();
+    }
+
+    /**
+     * The OPENABLE priors of a path whose two NAT classes discovery found: {@code compatible}
+     * when {@link NatClass#compatible} says the engine's strategy opens the pair, {@code
+     * incompatible} otherwise (defaults {@link #COMPATIBLE_PRIOR}, {@link #INCOMPATIBLE_PRIOR}).
+     * They seed the pair's {@code remoteNatClass} row ({@link FeatureChain.Builder#tokenPrior});
+     * a path with an unknown class keeps the chain's plain shrinkage.
+     */
+    public Builder natClassPriors(Prior compatible, Prior incompatible) {
+      if (compatible == null || incompatible == null) {
+        throw new IllegalArgumentException("NAT class priors must not be null");
+      }
+      this.compatiblePrior = compatible;
+      this.incompatiblePrior = incompatible;
+      return this;
     }
 
     /**
@@ -297,15 +317,80 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
         }
         FeatureChain chain = e.getValue().chain();
         reachability.halfLife(factor, Duration.ofNanos(e.getValue().halfLifeNanos()));
-        reachability.chain(factor, chain);
+        if (factor == Factor.OPENABLE) {
+          openable = chain; // the NAT class priors are added at build()
+        } else {
+          reachability.chain(factor, chain);
+        }
       }
       return this;
     }
 
     /** The policy. */
     public BeliefPolicy build() {
+      reachability.chain(Factor.OPENABLE, withNatClassPriors(openable, compatiblePrior,
+          incompatiblePrior));
       return new BeliefPolicy(this);
     }
+  }
+
+  /**
+   * OPENABLE prior of a NAT class pair the engine's strategy opens: mean 0.97, strength 20. The
+   * theory (RFC 4787 and the strategy, {@link NatClass#compatible}) says 1; the 3 % leaves room
+   * for discovery being wrong (a NAT whose behaviour varies with load or time, a middlebox the
+   * tests do not see). Strength 20: a host needs about 20 outcomes on that pair class to
+   * overturn it. Derived, not fitted (docs/model.md, "NAT class prior").
+   */
+  public static final Prior COMPATIBLE_PRIOR = Prior.of(0.97, 20);
+  /** OPENABLE prior of a pair the strategy cannot open: mean 0.02, strength 20 (as above). */
+  public static final Prior INCOMPATIBLE_PRIOR = Prior.of(0.02, 20);
+
+  /** Candidate kinds whose paths get the NAT class pair in their token (not LAN candidates). */
+  private static final int[] CLASSED_KINDS = {Frame.CANDIDATE_PUBLIC, KIND_REFLEXIVE};
+
+  /**
+   * {@code chain} with a token prior on its {@code remoteNatClass} level for every pair of known
+   * classes and classed candidate kind; unchanged when it has no such level.
+   */
+  static FeatureChain withNatClassPriors(FeatureChain chain, Prior compatible,
+      Prior incompatible) {
+    boolean has = false;
+    for (int i = 0; i < chain.depth(); i++) {
+      has |= chain.levelName(i).equals("remoteNatClass");
+    }
+    if (!has || chain.tokenPriorCount() > 0) {
+      return chain;
+    }
+    FeatureChain.Builder b = chain.toBuilder();
+    for (int kind : CLASSED_KINDS) {
+      for (int m1 = NatClass.EIM; m1 <= NatClass.APDM; m1++) {
+        for (int f1 = NatClass.EIF; f1 <= NatClass.APDF; f1++) {
+          for (int m2 = NatClass.EIM; m2 <= NatClass.APDM; m2++) {
+            for (int f2 = NatClass.EIF; f2 <= NatClass.APDF; f2++) {
+              int own = NatClass.of(m1, f1);
+              int remote = NatClass.of(m2, f2);
+              b.tokenPrior("remoteNatClass", natClassToken(kind, own, remote),
+                  NatClass.compatible(own, remote) ? compatible : incompatible);
+            }
+          }
+        }
+      }
+    }
+    return b.build();
+  }
+
+  /**
+   * The {@code remoteNatClass} token of a path: the candidate kind, and when both classes are
+   * known and the kind is public or peer-reflexive, the pair, e.g. {@code
+   * "public|EIM/APDF>APDM/APDF"} (own class first).
+   */
+  static String natClassToken(int kind, int ownClass, int remoteClass) {
+    String k = kindName(kind);
+    if (kind == Frame.CANDIDATE_LOCAL || !NatClass.isKnown(ownClass)
+        || !NatClass.isKnown(remoteClass)) {
+      return k;
+    }
+    return k + "|" + NatClass.name(ownClass) + ">" + NatClass.name(remoteClass);
   }
 
   // ------------------------------------------------------------------- observing the engine
@@ -313,6 +398,18 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
   @Override
   public void onPathCreated(long pathKey, String peerId, InetSocketAddress remote,
       int candidateKind, boolean samePublicAddress) {
+    onPathCreated(pathKey, peerId, remote, candidateKind, samePublicAddress, NatClass.UNKNOWN,
+        NatClass.UNKNOWN);
+  }
+
+  /**
+   * A path with both NAT classes: when both are known, OPENABLE and OPENED pool its evidence per
+   * (own class, remote class) pair, and OPENABLE starts from the pair's compatibility prior
+   * ({@link Builder#natClassPriors}); otherwise per candidate kind, as without discovery.
+   */
+  @Override
+  public void onPathCreated(long pathKey, String peerId, InetSocketAddress remote,
+      int candidateKind, boolean samePublicAddress, int ownNatClass, int remoteNatClass) {
     if (paths.get(pathKey) != null) {
       return; // the same (peer, endpoint) in a new session: keep what we learnt
     }
@@ -323,7 +420,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     tokens.put("localNetwork", localNetwork);
     tokens.put("remotePrefix", prefix);
     tokens.put("remoteEndpoint", endpoint);
-    tokens.put("remoteNatClass", kindName(candidateKind));
+    tokens.put("remoteNatClass", natClassToken(candidateKind, ownNatClass, remoteNatClass));
     PeerPath path = reachability.path(tokens);
     long[] rttKeys = rtt.keys("*", prefix, endpoint);
     long[] natKeys = {FeatureKeys.of("global", "*"), FeatureKeys.of("nat", host)};
@@ -448,7 +545,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
   @Override
   public long retryDelayNanos(int round, long nowNanos) {
     RttBelief b = rtt.belief(globalRttKeys, nowNanos);
-    return Decisions.pace(b, round, 0.99, 50_000_000L, 2_000_000_000L).delayNanos();
+    return Decisions.pace(b, round, 0.99, 50_000_000L, MAX_RETRY_NANOS).delayNanos();
   }
 
   @Override
@@ -571,9 +668,21 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
   }
 
   /**
-   * P(a new introduction attempt on the path succeeds): the four factors' product at a fresh
-   * opening ({@link ReachabilityModel#pSuccessFresh}), with UPLINK counted 1 while the
-   * rendezvous answers; NaN for an unknown path.
+   * P(a new introduction on the path gives a direct connection within the punching budget):
+   *
+   * <pre>
+   *   P = m_UPLINK · m_OPENABLE · (1 − (1 − m_DOWNLINK · m_OPENED)^n)
+   * </pre>
+   *
+   * at a fresh opening ({@link ReachabilityModel#pSuccessFresh}), with UPLINK counted 1 while the
+   * rendezvous answers; NaN for an unknown path. OPENABLE is the pair's property and UPLINK
+   * fails by outages that outlast a session, so both hold or fail for the whole session. DOWNLINK
+   * and OPENED fail at a fresh introduction by single lost packets or a late punch (the
+   * rendezvous has just reached the peer, which accepted and punches at once), which the next
+   * round repairs: each of the n rounds the retry pacing sends within the budget is a new try
+   * ({@link #roundsInBudget}). This is the probability of the whole session, the quantity the
+   * give-up decision's "the pair works" is ({@link Decisions#giveUpInSession}); docs/model.md
+   * §7.3 derives it.
    */
   @Override
   public double successProbability(long pathKey, long nowNanos) {
@@ -584,9 +693,39 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     // A new attempt makes both peers punch afresh: an old opening's decay does not enter. While
     // the rendezvous answers, our uplink is known to work: UPLINK counts 1, not its pooled mean,
     // which still remembers an outage that is over.
-    return reachability.pSuccessFresh(s.path,
-        uplinkProven(nowNanos) ? UPLINK_HELD : Collections.emptySet(), nowNanos);
+    boolean proven = uplinkProven(nowNanos);
+    double session = reachability.pSuccessFresh(s.path,
+        proven ? PER_ROUND_AND_UPLINK : PER_ROUND, nowNanos);
+    double round = reachability.pSuccessFresh(s.path, SESSION_FACTORS, nowNanos);
+    return session * (1.0 - Math.pow(1.0 - round, roundsInBudget(nowNanos)));
   }
+
+  /**
+   * The punching rounds the retry pacing sends within the budget: delays from {@link
+   * #retryDelayNanos}, doubling per round up to its 2 s cap, summed until they pass the budget
+   * (at most 64).
+   */
+  int roundsInBudget(long nowNanos) {
+    long d = retryDelayNanos(0, nowNanos);
+    long spent = 0;
+    int n = 0;
+    while (spent < punchBudgetNanos && n < 64) {
+      spent += Math.min(MAX_RETRY_NANOS, d << Math.min(n, 20));
+      n++;
+    }
+    return n;
+  }
+
+  /** The factors held for the session part of {@link #successProbability}. */
+  private static final Set<Factor> PER_ROUND = Collections.unmodifiableSet(
+      EnumSet.of(Factor.DOWNLINK, Factor.OPENED));
+  private static final Set<Factor> PER_ROUND_AND_UPLINK = Collections.unmodifiableSet(
+      EnumSet.of(Factor.DOWNLINK, Factor.OPENED, Factor.UPLINK));
+  /** The factors held for the per-round part of {@link #successProbability}. */
+  private static final Set<Factor> SESSION_FACTORS = Collections.unmodifiableSet(
+      EnumSet.of(Factor.UPLINK, Factor.OPENABLE));
+  /** The retry pacing's cap (2 s). */
+  private static final long MAX_RETRY_NANOS = 2_000_000_000L;
 
   // ------------------------------------------------------------------------- for reports
 

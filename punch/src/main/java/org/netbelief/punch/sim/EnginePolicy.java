@@ -182,8 +182,13 @@ public final class EnginePolicy implements Policy {
     // The rendezvous talks to every peer: one cache slot per peer (rounded up to a power of two).
     EngineApplication rvApp = new EngineApplication(null,
         Integer.highestOneBit(Math.max(16, population.size()) * 2 - 1));
-    rvApp.attach(new RendezvousEngine(rvApp, seeded(seed, -1)), null);
+    // With its two alternate sockets for NAT behaviour discovery (RendezvousAlternates).
+    RendezvousAlternates alternates = new RendezvousAlternates(rvApp);
+    RendezvousEngine rvEngine = new RendezvousEngine(alternates, seeded(seed, -1),
+        alternates.altPort(), alternates.altAddress());
+    rvApp.attach(rvEngine, null);
     network.bind(population.rendezvousHost(), Endpoints.port(Population.RENDEZVOUS), rvApp);
+    alternates.bind(network, population, rvEngine);
 
     InetSocketAddress rv = Endpoints.toSocketAddress(Population.RENDEZVOUS);
     int n = population.size();
@@ -514,7 +519,7 @@ public final class EnginePolicy implements Policy {
 
     @Override
     public void onPathCreated(long pathKey, String peer, InetSocketAddress remote, int kind,
-        boolean samePublic) {
+        boolean samePublic, int ownNat, int remoteNat) {
       Integer j = indexOf.get(peer);
       if (j != null) {
         peerOfPath.put(pathKey, j);
@@ -522,8 +527,8 @@ public final class EnginePolicy implements Policy {
           publicPath.put(peer, pathKey);
         }
       }
-      model.onPathCreated(pathKey, peer, remote, kind, samePublic);
-      traced.onPathCreated(pathKey, peer, remote, kind, samePublic);
+      model.onPathCreated(pathKey, peer, remote, kind, samePublic, ownNat, remoteNat);
+      traced.onPathCreated(pathKey, peer, remote, kind, samePublic, ownNat, remoteNat);
     }
 
     @Override

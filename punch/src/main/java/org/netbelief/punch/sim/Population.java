@@ -34,11 +34,22 @@ import java.util.SplittableRandom;
 public final class Population {
   /** The rendezvous server's endpoint. */
   public static final long RENDEZVOUS = Endpoints.parse("203.0.113.1:3478");
+  /**
+   * The rendezvous's alternate port on its primary address (NAT behaviour discovery, RFC 5780):
+   * bind {@code Endpoints.port(RENDEZVOUS_ALT_PORT)} on {@link #rendezvousHost()}.
+   */
+  public static final long RENDEZVOUS_ALT_PORT = Endpoints.parse("203.0.113.1:3479");
+  /**
+   * The rendezvous's alternate address and port: bind {@code Endpoints.port(...)} on {@link
+   * #rendezvousAltHost()}, a second host standing for the server's second address.
+   */
+  public static final long RENDEZVOUS_ALT_ADDRESS = Endpoints.parse("203.0.113.3:3479");
   /** An address for a relay server, if the caller adds one. */
   public static final int RELAY_ADDRESS = Endpoints.parseAddress("203.0.113.2");
 
   private final Scenario scenario;
   private final int rendezvousHost;
+  private int rendezvousAltHost;
   private final int[] host;
   private final int[] homeNat;
   private final int[] cgn;
@@ -106,6 +117,9 @@ public final class Population {
       p.effective[i] = cgnId < 0 ? home
           : GroundTruth.effective(List.of(home, net.natBehavior(cgnId)));
     }
+    // Added last, so every other node keeps the id it had before discovery existed.
+    p.rendezvousAltHost = net.addHost(SimNetwork.INTERNET, Endpoints.address(RENDEZVOUS_ALT_ADDRESS),
+        LinkProfile.ofMillis(5, 0, 0));
     return p;
   }
 
@@ -170,6 +184,11 @@ public final class Population {
   /** The rendezvous host's node id (bind {@code Endpoints.port(RENDEZVOUS)} on it). */
   public int rendezvousHost() {
     return rendezvousHost;
+  }
+
+  /** The host standing for the rendezvous's alternate address ({@link #RENDEZVOUS_ALT_ADDRESS}). */
+  public int rendezvousAltHost() {
+    return rendezvousAltHost;
   }
 
   /** Peer {@code i}'s host node id. */

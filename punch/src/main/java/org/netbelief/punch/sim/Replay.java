@@ -74,9 +74,10 @@ public final class Replay {
       return new PathObserver() {
         @Override
         public void onPathCreated(long pathKey, String peerId, InetSocketAddress remote,
-            int candidateKind, boolean samePublicAddress) {
+            int candidateKind, boolean samePublicAddress, int ownNat, int remoteNat) {
           created.add(new Object[] {pathKey, peerId, remote});
-          p.onPathCreated(pathKey, peerId, remote, candidateKind, samePublicAddress);
+          p.onPathCreated(pathKey, peerId, remote, candidateKind, samePublicAddress, ownNat,
+              remoteNat);
         }
 
         @Override

@@ -126,7 +126,8 @@ public final class TraceReader {
     String ev = text(n, "ev");
     switch (ev) {
       case "path" -> o.onPathCreated(pathKey(n), text(n, "peer"), endpoint(text(n, "endpoint")),
-          integer(n, "kind"), bool(n, "samePublic"));
+          integer(n, "kind"), bool(n, "samePublic"), natClass(n, "ownNat"),
+          natClass(n, "remoteNat"));
       case "send" -> o.onSend(pathKey(n), probe(n), time(n));
       case "ack" -> o.onAck(pathKey(n), probe(n), nonNegative(n, "rttNanos"), time(n));
       case "timeout" -> o.onTimeout(pathKey(n), probe(n), time(n));
@@ -168,6 +169,18 @@ public final class TraceReader {
       throw new IllegalArgumentException("field \"" + field + "\" missing or not an integer");
     }
     return v.asInt();
+  }
+
+  /** An optional NAT class field: absent is unknown (0); present, a valid class byte. */
+  private static int natClass(JsonNode n, String field) {
+    if (!n.has(field)) {
+      return 0;
+    }
+    int c = integer(n, field);
+    if (!org.netbelief.punch.NatClass.isValid(c)) {
+      throw new IllegalArgumentException("field '" + field + "' is not a NAT class: " + c);
+    }
+    return c;
   }
 
   private static boolean bool(JsonNode n, String field) {

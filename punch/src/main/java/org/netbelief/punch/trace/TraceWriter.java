@@ -125,6 +125,12 @@ public final class TraceWriter implements Closeable {
     @Override
     public void onPathCreated(long pathKey, String peerId, InetSocketAddress remote,
         int candidateKind, boolean samePublicAddress) {
+      onPathCreated(pathKey, peerId, remote, candidateKind, samePublicAddress, 0, 0);
+    }
+
+    @Override
+    public void onPathCreated(long pathKey, String peerId, InetSocketAddress remote,
+        int candidateKind, boolean samePublicAddress, int ownNatClass, int remoteNatClass) {
       // The engine announces a path when it first uses it, without a time: path lines carry no
       // "t"; the path's first event follows.
       line.setLength(0);
@@ -137,6 +143,11 @@ public final class TraceWriter implements Closeable {
       quote(line, remote.getHostString() + ":" + remote.getPort());
       line.append(",\"kind\":").append(candidateKind).append(",\"samePublic\":")
           .append(samePublicAddress);
+      if (ownNatClass != 0 || remoteNatClass != 0) {
+        // Optional fields (absent: unknown), so traces without discovery stay unchanged.
+        line.append(",\"ownNat\":").append(ownNatClass).append(",\"remoteNat\":")
+            .append(remoteNatClass);
+      }
       end();
     }
 

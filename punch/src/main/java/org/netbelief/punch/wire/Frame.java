@@ -191,9 +191,48 @@ public final class Frame {
     /**
      * INTRODUCE (rendezvous to both peers): request id 8 | session id 8 | sealed session key 32 |
      * role 1 (0 initiator, 1 responder) | peer id 16 | name length 1 | name | candidate count 1 |
-     * candidates.
+     * candidates | [other peer's NAT class 1]. The trailing class byte is optional (added in
+     * version 1 without a version change): the rendezvous writes it only to a peer that has sent
+     * DISCOVER, so a peer that predates discovery never sees it.
      */
     public static final int T_INTRODUCE = 0x15;
+    /**
+     * DISCOVER (peer to rendezvous, on the registration link; NAT behaviour discovery, RFC 5780
+     * §4.3–4.4): transaction id 8 | answer from 1 | reported NAT class 1. Sent to the
+     * rendezvous's primary endpoint or one of its alternates; "answer from" asks for the answer
+     * to leave from the socket the request reached ({@link #DISCOVER_FROM_SAME}), from the
+     * alternate port of the primary address ({@link #DISCOVER_FROM_ALT_PORT}) or from the
+     * alternate address and port ({@link #DISCOVER_FROM_ALT_ADDRESS}). The reported class is the
+     * peer's own result so far ({@code org.netbelief.punch.NatClass}, 0 unknown): the rendezvous
+     * keeps its filtering part for INTRODUCE.
+     *
+     * <pre>
+     * +---------------------------------------------------------------+
+     * |   auth header 24 (type 0x16) | transaction id 8 | from 1 | class 1 | tag 16 |
+     * +---------------------------------------------------------------+
+     * </pre>
+     */
+    public static final int T_DISCOVER = 0x16;
+    /**
+     * DISCOVER_ANSWER (rendezvous to peer, on the registration link): transaction id 8 | received
+     * at 1 (0 primary, 1 alternate port, 2 alternate address) | alternate count 1 (0 or 2) |
+     * observed endpoint 19 | [alternate-port endpoint 19 | alternate-address endpoint 19]. The
+     * observed endpoint is the request's source as the receiving socket saw it (the peer's mapping
+     * toward that destination).
+     */
+    public static final int T_DISCOVER_ANSWER = 0x17;
+    /** DISCOVER "answer from": the socket the request reached. */
+    public static final int DISCOVER_FROM_SAME = 0;
+    /** DISCOVER "answer from": the rendezvous's primary address, alternate port. */
+    public static final int DISCOVER_FROM_ALT_PORT = 1;
+    /** DISCOVER "answer from": the rendezvous's alternate address and alternate port. */
+    public static final int DISCOVER_FROM_ALT_ADDRESS = 2;
+    /** Rendezvous socket index: the primary endpoint. */
+    public static final int SOCKET_PRIMARY = 0;
+    /** Rendezvous socket index: the primary address at the alternate port. */
+    public static final int SOCKET_ALT_PORT = 1;
+    /** Rendezvous socket index: the alternate address at the alternate port. */
+    public static final int SOCKET_ALT_ADDRESS = 2;
     /** INTRO (peer to peer): probe id 8 | candidate index 1. */
     public static final int T_INTRO = 0x20;
     /** INTRO_ACK (peer to peer): probe id 8 | endpoint the INTRO came from 19. */

@@ -37,6 +37,7 @@ public final class FrameReader {
     private int candidateCount;
     private int payloadOffset;
     private int payloadLength;
+    private int natClass;
 
     /** Creates an empty reader; call {@link #wrap} before any accessor. */
     public FrameReader() {}
@@ -105,6 +106,7 @@ public final class FrameReader {
         nameLength = 0;
         candidateCount = 0;
         payloadLength = 0;
+        natClass = 0;
         DropReason r = parseBody(t);
         if (r == null) {
             type = t;
@@ -201,7 +203,44 @@ public final class FrameReader {
                 }
                 nameOffset = p + fixed + 1;
                 nameLength = len;
+                int count = buf[nEnd] & 0xFF;
+                if (nEnd + 1 + count * CANDIDATE_LENGTH + 1 == bodyEnd) {
+                    // The optional trailing NAT class byte (Frame.T_INTRODUCE).
+                    int c = buf[bodyEnd - 1] & 0xFF;
+                    if (!org.netbelief.punch.NatClass.isValid(c)) {
+                        return DropReason.MALFORMED_BODY;
+                    }
+                    natClass = c;
+                    bodyEnd--;
+                    DropReason cr = candidates(nEnd);
+                    bodyEnd++;
+                    return cr;
+                }
                 return candidates(nEnd);
+            }
+            case T_DISCOVER: {
+                if (n != 10 || (buf[p + 8] & 0xFF) > DISCOVER_FROM_ALT_ADDRESS
+                        || !org.netbelief.punch.NatClass.isValid(buf[p + 9] & 0xFF)) {
+                    return DropReason.MALFORMED_BODY;
+                }
+                natClass = buf[p + 9] & 0xFF;
+                return null;
+            }
+            case T_DISCOVER_ANSWER: {
+                if (n < 10 || (buf[p + 8] & 0xFF) > SOCKET_ALT_ADDRESS) {
+                    return DropReason.MALFORMED_BODY;
+                }
+                int alternates = buf[p + 9] & 0xFF;
+                if ((alternates != 0 && alternates != 2) || n != 10 + (1 + alternates) * ENDPOINT_LENGTH) {
+                    return DropReason.MALFORMED_BODY;
+                }
+                for (int i = 0; i <= alternates; i++) {
+                    DropReason r = endpoint(p + 10 + i * ENDPOINT_LENGTH);
+                    if (r != null) {
+                        return r;
+                    }
+                }
+                return null;
             }
             case T_INTRO:
             case T_KEEPALIVE:
@@ -388,6 +427,14 @@ public final class FrameReader {
     /** @return the requested gap of a PROBE_REQUEST in milliseconds (validated to its bounds) */
     public int probeGapMillis() {
         return Frame.i32(buf, bodyOffset + 8);
+    }
+
+    /**
+     * @return the NAT class byte of a DISCOVER (the reported class) or of an INTRODUCE (the other
+     *     peer's class; 0 when the optional byte is absent), validated; 0 for other types
+     */
+    public int natClass() {
+        return natClass;
     }
 
     /** @return the lease of a REGISTERED frame in milliseconds */

@@ -291,6 +291,64 @@ public final class FrameWriter {
     }
 
     /**
+     * INTRODUCE body followed by the optional NAT class byte of the other peer ({@link
+     * Frame#T_INTRODUCE}).
+     *
+     * @param natClass the other peer's class, {@code org.netbelief.punch.NatClass} (0 unknown)
+     * @return body end
+     */
+    public static int introduce(byte[] out, int p, long requestId, long sessionId, byte[] sealedKey, int role,
+            byte[] peerId, byte[] peerName, List<Candidate> candidates, int natClass) {
+        p = introduce(out, p, requestId, sessionId, sealedKey, role, peerId, peerName, candidates);
+        out[p] = (byte) natClass;
+        return p + 1;
+    }
+
+    /**
+     * DISCOVER body ({@link Frame#T_DISCOVER}).
+     *
+     * @param out destination
+     * @param p body offset
+     * @param transactionId echoed by the answer
+     * @param answerFrom {@link Frame#DISCOVER_FROM_SAME}, {@link Frame#DISCOVER_FROM_ALT_PORT} or
+     *     {@link Frame#DISCOVER_FROM_ALT_ADDRESS}
+     * @param reportedClass the sender's own NAT class so far (0 unknown)
+     * @return body end
+     */
+    public static int discover(byte[] out, int p, long transactionId, int answerFrom, int reportedClass) {
+        putLong(out, p, transactionId);
+        out[p + 8] = (byte) answerFrom;
+        out[p + 9] = (byte) reportedClass;
+        return p + 10;
+    }
+
+    /**
+     * DISCOVER_ANSWER body ({@link Frame#T_DISCOVER_ANSWER}).
+     *
+     * @param out destination
+     * @param p body offset
+     * @param transactionId the request's
+     * @param receivedAt the rendezvous socket the request reached ({@code Frame.SOCKET_*})
+     * @param observed the request's source as that socket saw it
+     * @param altPort the alternate-port endpoint, or null when the rendezvous has no alternates
+     * @param altAddress the alternate-address endpoint, or null (both or neither)
+     * @return body end
+     */
+    public static int discoverAnswer(byte[] out, int p, long transactionId, int receivedAt,
+            InetSocketAddress observed, InetSocketAddress altPort, InetSocketAddress altAddress) {
+        putLong(out, p, transactionId);
+        out[p + 8] = (byte) receivedAt;
+        boolean alternates = altPort != null && altAddress != null;
+        out[p + 9] = (byte) (alternates ? 2 : 0);
+        p = Endpoints.write(out, p + 10, observed);
+        if (alternates) {
+            p = Endpoints.write(out, p, altPort);
+            p = Endpoints.write(out, p, altAddress);
+        }
+        return p;
+    }
+
+    /**
      * INTRO body.
      *
      * @param out destination
