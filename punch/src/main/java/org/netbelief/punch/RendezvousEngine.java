@@ -204,11 +204,11 @@ public final class RendezvousEngine implements Engine {
      * @param random randomness for cookies, ids and keys
      * @param alternatePort the primary address at another port ({@code Frame.SOCKET_ALT_PORT}),
      *     as peers reach it; null (with {@code alternateAddress}) for no discovery
-     * @param alternateAddress another address at the alternate port ({@code
-     *     Frame.SOCKET_ALT_ADDRESS}); null (with {@code alternatePort}) for no discovery
-     * @throws IllegalArgumentException when only one is given, or they share the address or port
-     *     rules of RFC 5780 (the alternate address must differ from the primary's; the two must
-     *     share a port)
+     * @param alternateAddress another address, at a port other than the primary's ({@code
+     *     Frame.SOCKET_ALT_ADDRESS}; RFC 5780 puts it at the alternate port); null (with {@code
+     *     alternatePort}) for no discovery
+     * @throws IllegalArgumentException when only one is given, either is unresolved, or they share
+     *     an address
      */
     public RendezvousEngine(EngineSink sink, SecureRandom random, InetSocketAddress alternatePort,
             InetSocketAddress alternateAddress) {
@@ -217,11 +217,9 @@ public final class RendezvousEngine implements Engine {
                     + alternatePort + " and " + alternateAddress);
         }
         if (alternatePort != null && (alternatePort.getAddress() == null || alternateAddress.getAddress() == null
-                || alternatePort.getAddress().equals(alternateAddress.getAddress())
-                || alternatePort.getPort() != alternateAddress.getPort())) {
+                || alternatePort.getAddress().equals(alternateAddress.getAddress()))) {
             throw new IllegalArgumentException("the alternate address " + alternateAddress
-                    + " must be a resolved address other than the alternate port's " + alternatePort
-                    + ", at the same port");
+                    + " must be a resolved address other than the alternate port's " + alternatePort);
         }
         this.altPort = alternatePort;
         this.altAddress = alternateAddress;

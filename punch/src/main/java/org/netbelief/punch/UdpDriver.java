@@ -46,6 +46,8 @@ public final class UdpDriver implements AutoCloseable {
     private volatile Throwable lastError;
     private Thread thread;
     private Engine engine;
+    /** The rendezvous's alternate sockets (index {@code Frame.SOCKET_*}), null when none. */
+    private final DatagramChannel[] alternates = new DatagramChannel[3];
 
     private UdpDriver(DatagramChannel channel, Selector selector) {
         this.channel = channel;
@@ -75,6 +77,70 @@ public final class UdpDriver implements AutoCloseable {
     }
 
     /**
+     * Opens the two alternate sockets a rendezvous answers NAT behaviour discovery from (RFC
+     * 5780): one on the primary address at another port and one on another address at that
+     * port. Call before {@link #start}, which then needs a {@link RendezvousEngine} made with
+     * the same two endpoints (as peers reach them).
+     *
+     * <pre>{@code
+     * driver.openAlternates(new InetSocketAddress("127.0.0.1", 7001), new InetSocketAddress("127.0.0.2", 7001));
+     * }</pre>
+     *
+     * @param altPort the primary address at the alternate port
+     * @param altAddress the alternate address at the alternate port
+     * @throws IOException when a socket cannot be opened or bound (none stays open then)
+     * @throws IllegalStateException when already started or already opened
+     */
+    public synchronized void openAlternates(InetSocketAddress altPort, InetSocketAddress altAddress) throws IOException {
+        if (thread != null || alternates[Frame.SOCKET_ALT_PORT] != null) {
+            throw new IllegalStateException("alternates must be opened once, before start");
+        }
+        DatagramChannel a = null;
+        DatagramChannel b = null;
+        try {
+            a = openChannel(altPort);
+            b = openChannel(altAddress);
+            a.register(selector, SelectionKey.OP_READ);
+            b.register(selector, SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) {
+            if (a != null) {
+                a.close();
+            }
+            if (b != null) {
+                b.close();
+            }
+            throw e;
+        }
+        alternates[Frame.SOCKET_ALT_PORT] = a;
+        alternates[Frame.SOCKET_ALT_ADDRESS] = b;
+    }
+
+    private static DatagramChannel openChannel(InetSocketAddress bind) throws IOException {
+        DatagramChannel ch = DatagramChannel.open(bind.getAddress() instanceof java.net.Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            ch.bind(bind);
+            ch.configureBlocking(false);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The bound address of an alternate socket.
+     *
+     * @param socket {@code Frame.SOCKET_ALT_PORT} or {@code Frame.SOCKET_ALT_ADDRESS}
+     * @return the local address, or null when the alternates are not open
+     * @throws IOException when the socket is closed
+     */
+    public InetSocketAddress alternateAddress(int socket) throws IOException {
+        DatagramChannel ch = socket == Frame.SOCKET_ALT_PORT || socket == Frame.SOCKET_ALT_ADDRESS ? alternates[socket] : null;
+        return ch == null ? null : (InetSocketAddress) ch.getLocalAddress();
+    }
+
+    /**
      * The bound address.
      *
      * @return the local address and port
@@ -95,7 +161,13 @@ public final class UdpDriver implements AutoCloseable {
         return new EngineSink() {
             @Override
             public void send(ByteBuffer datagram, InetSocketAddress to) {
-                transmit(datagram, to);
+                transmit(channel, datagram, to);
+            }
+
+            @Override
+            public void send(ByteBuffer datagram, InetSocketAddress to, int fromSocket) {
+                DatagramChannel ch = fromSocket > 0 && fromSocket < alternates.length ? alternates[fromSocket] : null;
+                transmit(ch == null ? channel : ch, datagram, to);
             }
 
             @Override
@@ -131,6 +203,9 @@ public final class UdpDriver implements AutoCloseable {
             throw new IllegalStateException("driver already started");
         }
         this.engine = Objects.requireNonNull(engine, "engine");
+        if (alternates[Frame.SOCKET_ALT_PORT] != null && !(engine instanceof RendezvousEngine)) {
+            throw new IllegalStateException("alternate sockets serve a RendezvousEngine, got " + engine.getClass().getSimpleName());
+        }
         running = true;
         thread = new Thread(this::loop, name);
         thread.setDaemon(true);
@@ -168,12 +243,12 @@ public final class UdpDriver implements AutoCloseable {
         return sent.get();
     }
 
-    private void transmit(ByteBuffer datagram, InetSocketAddress to) {
+    private void transmit(DatagramChannel ch, ByteBuffer datagram, InetSocketAddress to) {
         if (lossHook.drop(true, to)) {
             return;
         }
         try {
-            channel.send(datagram, to);
+            ch.send(datagram, to);
             sent.incrementAndGet();
         } catch (IOException | RuntimeException e) {
             error(e);
@@ -206,7 +281,11 @@ public final class UdpDriver implements AutoCloseable {
                         error(e);
                     }
                 }
-                drain();
+                drain(channel, Frame.SOCKET_PRIMARY);
+                if (alternates[Frame.SOCKET_ALT_PORT] != null) {
+                    drain(alternates[Frame.SOCKET_ALT_PORT], Frame.SOCKET_ALT_PORT);
+                    drain(alternates[Frame.SOCKET_ALT_ADDRESS], Frame.SOCKET_ALT_ADDRESS);
+                }
                 if (engine.nextDeadlineNanos() <= now) {
                     engine.onTimer(now);
                 }
@@ -216,12 +295,12 @@ public final class UdpDriver implements AutoCloseable {
         }
     }
 
-    private void drain() {
+    private void drain(DatagramChannel ch, int socket) {
         for (int i = 0; i < 1024; i++) { // bounded so timers and tasks still run under a flood
             rx.clear();
             SocketAddress from;
             try {
-                from = channel.receive(rx);
+                from = ch.receive(rx);
             } catch (IOException e) {
                 error(e); // e.g. ICMP port unreachable surfacing on Linux; keep going
                 continue;
@@ -238,7 +317,11 @@ public final class UdpDriver implements AutoCloseable {
             try {
                 // Receive time per datagram (not per cycle): an answer drained in the same cycle
                 // as its request must still show a non-zero round trip.
-                engine.onDatagram(rx, src, System.nanoTime());
+                if (socket == Frame.SOCKET_PRIMARY) {
+                    engine.onDatagram(rx, src, System.nanoTime());
+                } else {
+                    ((RendezvousEngine) engine).onDatagram(rx, src, socket, System.nanoTime());
+                }
             } catch (RuntimeException e) {
                 error(e);
             }
@@ -270,6 +353,15 @@ public final class UdpDriver implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             error(e);
+        }
+        for (DatagramChannel ch : alternates) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    error(e);
+                }
+            }
         }
     }
 }

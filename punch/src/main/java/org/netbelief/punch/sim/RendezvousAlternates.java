@@ -46,11 +46,20 @@ final class RendezvousAlternates implements EngineSink {
 
   /** Binds the two alternate sockets; the engine is the one this sink serves. */
   void bind(SimNetwork network, Population population, RendezvousEngine engine) {
+    bind(network, population.rendezvousHost(), population.rendezvousAltHost(), engine);
+  }
+
+  /**
+   * Binds the alternate-port socket on {@code primaryHost} (whose address is {@link
+   * Population#RENDEZVOUS}'s) and the alternate-address socket on {@code altHost} (at {@link
+   * Population#RENDEZVOUS_ALT_ADDRESS}'s address).
+   */
+  void bind(SimNetwork network, int primaryHost, int altHost, RendezvousEngine engine) {
     sockets[Frame.SOCKET_ALT_PORT] = new Alternate(engine, Frame.SOCKET_ALT_PORT);
     sockets[Frame.SOCKET_ALT_ADDRESS] = new Alternate(engine, Frame.SOCKET_ALT_ADDRESS);
-    network.bind(population.rendezvousHost(), Endpoints.port(Population.RENDEZVOUS_ALT_PORT),
+    network.bind(primaryHost, Endpoints.port(Population.RENDEZVOUS_ALT_PORT),
         sockets[Frame.SOCKET_ALT_PORT]);
-    network.bind(population.rendezvousAltHost(), Endpoints.port(Population.RENDEZVOUS_ALT_ADDRESS),
+    network.bind(altHost, Endpoints.port(Population.RENDEZVOUS_ALT_ADDRESS),
         sockets[Frame.SOCKET_ALT_ADDRESS]);
   }
 
