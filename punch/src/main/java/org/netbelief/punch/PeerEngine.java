@@ -131,6 +131,15 @@ public final class PeerEngine implements Engine {
     private InetSocketAddress discObserved;
     private InetSocketAddress discObservedAltAddress;
     private int discFiltering;
+    /**
+     * The filtering found last and the public address it was found behind. Once we have sent to
+     * the alternates, an address-and-port-dependent filter lets their answers in for as long as
+     * that permission lives, so the filtering tests cannot be repeated behind the same NAT: a
+     * new discovery behind the same public address keeps this result and repeats the mapping
+     * tests only.
+     */
+    private int knownFiltering;
+    private java.net.InetAddress knownFilteringAddress;
     private int natClass = NatClass.UNKNOWN;
 
     private final LongMap<Request> connects = new LongMap<>();
@@ -963,7 +972,9 @@ public final class PeerEngine implements Engine {
     /** Starts discovery from the first step (after registration, or on a new public mapping). */
     private void startDiscovery(long now) {
         natClass = NatClass.UNKNOWN;
-        discFiltering = 0;
+        boolean sameNat = knownFiltering != 0 && publicEndpoint != null
+                && publicEndpoint.getAddress().equals(knownFilteringAddress);
+        discFiltering = sameNat ? knownFiltering : 0;
         discResumeAt = Long.MAX_VALUE;
         discStep(D_BASE, now);
     }
@@ -1005,14 +1016,14 @@ public final class PeerEngine implements Engine {
                 discObserved = observed;
                 discAltPort = Endpoints.read(in, b + 10 + ENDPOINT_LENGTH);
                 discAltAddress = Endpoints.read(in, b + 10 + 2 * ENDPOINT_LENGTH);
-                discStep(D_EIF, now);
+                discStep(discFiltering != 0 ? D_MAP_ADDRESS : D_EIF, now);
                 return null;
             case D_EIF:
-                discFiltering = NatClass.EIF; // an answer from an address we never sent to passed
+                filteringFound(NatClass.EIF); // an answer from an address we never sent to passed
                 discStep(D_MAP_ADDRESS, now);
                 return null;
             case D_ADF:
-                discFiltering = NatClass.ADF; // an answer from a port we never sent to passed
+                filteringFound(NatClass.ADF); // an answer from a port we never sent to passed
                 discStep(D_MAP_ADDRESS, now);
                 return null;
             case D_MAP_ADDRESS:
@@ -1030,6 +1041,12 @@ public final class PeerEngine implements Engine {
                 discStep(D_IDLE, now);
                 return null;
         }
+    }
+
+    private void filteringFound(int filtering) {
+        discFiltering = filtering;
+        knownFiltering = filtering;
+        knownFilteringAddress = publicEndpoint == null ? null : publicEndpoint.getAddress();
     }
 
     private long discoveryTimer(long now) {
@@ -1062,7 +1079,7 @@ public final class PeerEngine implements Engine {
                 discStep(D_ADF, now);
                 return discNextSend;
             case D_ADF:
-                discFiltering = NatClass.APDF; // neither answer passed our NAT
+                filteringFound(NatClass.APDF); // neither answer passed our NAT
                 discStep(D_MAP_ADDRESS, now);
                 return discNextSend;
             default: // a step that must be answered was not: try it again later

@@ -39,6 +39,7 @@ class NatDiscoveryOnSimTest {
 
   private final SecureRandom rnd = new SecureRandom(new byte[] {7});
   private int nextPublic = 1;
+  private int lastHomeNat;
 
   /** The rendezvous at Population.RENDEZVOUS, with its alternates when asked. */
   static void rendezvous(SimNetwork net, SecureRandom rnd, boolean alternates) {
@@ -67,6 +68,12 @@ class NatDiscoveryOnSimTest {
 
   EngineApplication peer(SimNetwork net, NatBehavior home, NatBehavior cgn, double loss,
       String name, PathObserver observer, EngineOnSimTest.Events events) {
+    return peer(net, home, cgn, loss, name, observer, events, new DefaultPunchPolicy());
+  }
+
+  EngineApplication peer(SimNetwork net, NatBehavior home, NatBehavior cgn, double loss,
+      String name, PathObserver observer, EngineOnSimTest.Events events,
+      DefaultPunchPolicy policy) {
     LinkProfile access = LinkProfile.ofMillis(15, 2, loss);
     int homeNat;
     if (cgn == null) {
@@ -77,11 +84,12 @@ class NatDiscoveryOnSimTest {
           cgn, LinkProfile.ofMillis(2, 0, 0));
       homeNat = net.addNat(c, Endpoints.parseAddress("10.0.0.2"), home, access);
     }
+    lastHomeNat = homeNat;
     int host = net.addHost(homeNat, Endpoints.parseAddress("192.168.1.2"), LinkProfile.IDEAL);
     EngineApplication app = new EngineApplication(events);
     PeerEngine e = new PeerEngine(Identity.generate(rnd), name,
-        Endpoints.toSocketAddress(Population.RENDEZVOUS), List.of(), true, new DefaultPunchPolicy(),
-        observer, app, rnd);
+        Endpoints.toSocketAddress(Population.RENDEZVOUS), List.of(), true, policy, observer, app,
+        rnd);
     app.attach(e, e::start);
     net.bind(host, 5000, app);
     return app;
@@ -149,6 +157,30 @@ class NatDiscoveryOnSimTest {
     for (EngineApplication a : apps) {
       assertThat(NatClass.name(natClass(a))).isEqualTo("EIM/EIF");
     }
+  }
+
+  @Test
+  void rediscovery_afterAnOutage_keepsTheFilteringTheFirstTestsFound() {
+    // The mapping tests open an address-and-port-dependent filter toward the alternates; when
+    // an outage makes the peer register again on the same mapping, repeating the filtering tests
+    // would let the alternate's answer through and report EIF. The engine keeps the filtering
+    // found behind the same public address and repeats the mapping tests only.
+    SimNetwork net = new SimNetwork(8);
+    rendezvous(net, rnd, true);
+    EngineOnSimTest.Events events = new EngineOnSimTest.Events();
+    // Rendezvous keepalives every second: 3 misses (1 s each) re-register within 4 s of an
+    // outage's start, and registration retries for 5 s, so a 4.5 s outage re-registers.
+    EngineApplication app = peer(net, NatBehavior.of(EI, APD), null, 0.0, "", PathObserver.NONE,
+        events, new DefaultPunchPolicy(5_000, 15_000, 1_000));
+    int nat = lastHomeNat;
+    net.runUntil(20_000 * MS);
+    assertThat(NatClass.name(natClass(app))).isEqualTo("EIM/APDF");
+    net.at(21_000 * MS, now -> net.setLinkUp(nat, false));
+    net.at(25_500 * MS, now -> net.setLinkUp(nat, true));
+    net.runUntil(120_000 * MS);
+    assertThat(events.of(PunchEvent.Kind.REGISTERED)).as("registered again after the outage")
+        .hasSizeGreaterThan(1);
+    assertThat(NatClass.name(natClass(app))).isEqualTo("EIM/APDF");
   }
 
   @Test
