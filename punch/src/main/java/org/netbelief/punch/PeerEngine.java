@@ -1034,6 +1034,8 @@ public final class PeerEngine implements Engine {
                 int mapping = discObserved.equals(discObservedAltAddress) ? NatClass.EIM
                         : discObserved.equals(observed) ? NatClass.ADM : NatClass.APDM;
                 natClass = NatClass.of(mapping, discFiltering);
+                sink.event(PunchEvent.simple(PunchEvent.Kind.NAT_DISCOVERED, now, peerId(), name, publicEndpoint,
+                        NatClass.name(natClass)));
                 discStep(D_REPORT, now);
                 return null;
             }

@@ -43,7 +43,12 @@ public record PunchEvent(Kind kind, long nowNanos, String peerId, String peerNam
         /** The peer's endpoint changed (NAT rebinding) with a valid tag; {@code endpoint} is new. */
         PATH_MOVED,
         /** The session ended. */
-        CLOSED
+        CLOSED,
+        /**
+         * NAT behaviour discovery finished; {@code reason} is our NAT's class ({@code
+         * NatClass.name}, e.g. {@code "EIM/APDF"}), {@code endpoint} our public mapping.
+         */
+        NAT_DISCOVERED
     }
 
     static PunchEvent simple(Kind kind, long now, String peerId, String peerName, InetSocketAddress endpoint, String reason) {

@@ -62,7 +62,7 @@ final class JsonLines {
             n.put("endpoint", endpoint(e.endpoint()));
         }
         if (e.reason() != null) {
-            n.put("reason", e.reason());
+            n.put(e.kind() == PunchEvent.Kind.NAT_DISCOVERED ? "natClass" : "reason", e.reason());
         }
         if (e.kind() == PunchEvent.Kind.ESTABLISHED || e.kind() == PunchEvent.Kind.PATH_LOST
                 || e.kind() == PunchEvent.Kind.PATH_MOVED || e.kind() == PunchEvent.Kind.RELAYED) {

@@ -181,6 +181,9 @@ class NatDiscoveryOnSimTest {
     assertThat(events.of(PunchEvent.Kind.REGISTERED)).as("registered again after the outage")
         .hasSizeGreaterThan(1);
     assertThat(NatClass.name(natClass(app))).isEqualTo("EIM/APDF");
+    // Each discovery announced its result.
+    assertThat(events.of(PunchEvent.Kind.NAT_DISCOVERED)).hasSizeGreaterThan(1)
+        .allSatisfy(e -> assertThat(e.reason()).isEqualTo("EIM/APDF"));
   }
 
   @Test
