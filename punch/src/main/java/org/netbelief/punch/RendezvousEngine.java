@@ -341,6 +341,11 @@ public final class RendezvousEngine implements Engine {
             return DropReason.UNEXPECTED; // no alternate socket to answer from
         }
         reg.discovers = true;
+        if (receivedAt == SOCKET_PRIMARY && !from.equals(reg.observed[SOCKET_PRIMARY])) {
+            // A new mapping toward the primary: what the alternates saw belongs to the old one.
+            reg.observed[SOCKET_ALT_PORT] = null;
+            reg.observed[SOCKET_ALT_ADDRESS] = null;
+        }
         reg.observed[receivedAt] = from;
         int reported = NatClass.filtering(r.natClass());
         if (reported != 0) {

@@ -155,6 +155,22 @@ class NatDiscoveryEngineTest {
     }
 
     @Test
+    void natClassOf_mappingFromTheThreeObservations_andTheReportedFiltering() {
+        InetSocketAddress x = new InetSocketAddress("198.51.100.7", 40000);
+        InetSocketAddress y = new InetSocketAddress("198.51.100.7", 40001);
+        InetSocketAddress z = new InetSocketAddress("198.51.100.7", 40002);
+        assertThat(NatClass.name(RendezvousEngine.natClassOf(new InetSocketAddress[] {x, x, x}, NatClass.APDF)))
+                .isEqualTo("EIM/APDF");
+        assertThat(NatClass.name(RendezvousEngine.natClassOf(new InetSocketAddress[] {x, x, y}, NatClass.EIF)))
+                .isEqualTo("ADM/EIF");
+        assertThat(NatClass.name(RendezvousEngine.natClassOf(new InetSocketAddress[] {x, y, z}, NatClass.ADF)))
+                .isEqualTo("APDM/ADF");
+        assertThat(RendezvousEngine.natClassOf(new InetSocketAddress[] {x, x, x}, 0)).isEqualTo(NatClass.UNKNOWN);
+        assertThat(RendezvousEngine.natClassOf(new InetSocketAddress[] {x, null, x}, NatClass.EIF))
+                .isEqualTo(NatClass.UNKNOWN);
+    }
+
+    @Test
     void alternateSockets_serveDiscoveryOnly() {
         byte[] register = new byte[Frame.MAX_DATAGRAM];
         int n = FrameWriter.register(register, 0, new byte[32], new byte[0]);

@@ -38,8 +38,13 @@ import org.netbelief.punch.wire.Frame;
  * reachability, round-trip and hole-lifetime models of {@code netbelief-model}.
  *
  * <ul>
- *   <li><b>Candidate order</b>: by P(attempt succeeds) from the four reachability factors; a LAN
- *       candidate first when both peers share a public address.
+ *   <li><b>Candidate order</b>: by P(the session connects directly) from the four reachability
+ *       factors ({@link #successProbability}); a LAN candidate first when both peers share a
+ *       public address.
+ *   <li><b>NAT classes</b>: when NAT behaviour discovery gave both peers' classes ({@link
+ *       #onPathCreated(long, String, InetSocketAddress, int, boolean, int, int)}), OPENABLE
+ *       starts from the class pair's compatibility prior ({@link #COMPATIBLE_PRIOR}, {@link
+ *       #INCOMPATIBLE_PRIOR}; docs/model.md §7.12), learnt per pair from then on.
  *   <li><b>Retry pacing</b>: the 99th percentile of the round-trip belief, doubled per round
  *       (a Bayesian RFC 6298), between 50 ms and 2 s.
  *   <li><b>Give up and relay</b>: when the probability that a round left in the punching
