@@ -103,6 +103,34 @@ class TraceRoundTripTest {
   }
 
   @Test
+  void natClasses_roundTrip_andAreAbsentWhenUnknown() throws IOException {
+    StringWriter sw = new StringWriter();
+    try (TraceWriter w = TraceWriter.open(sw, "test", 1)) {
+      w.forHost("a").onPathCreated(1, "p", new InetSocketAddress("198.51.100.7", 1), 1, false,
+          0x13, 0x33);
+      w.forHost("a").onPathCreated(2, "q", new InetSocketAddress("198.51.100.8", 1), 1, false);
+    }
+    assertThat(sw.toString()).contains("\"ownNat\":19,\"remoteNat\":51")
+        .containsOnlyOnce("ownNat");
+    Path file = dir.resolve("nat.jsonl");
+    Files.writeString(file, sw.toString(), StandardCharsets.UTF_8);
+    List<String> seen = new ArrayList<>();
+    TraceReader.replay(file, TraceReader.Mode.STRICT, host -> new PathObserver() {
+      @Override
+      public void onPathCreated(long k, String peer, InetSocketAddress r, int kind, boolean same,
+          int own, int remote) {
+        seen.add(k + ":" + own + ">" + remote);
+      }
+    });
+    assertThat(seen).containsExactly("1:19>51", "2:0>0");
+    Files.writeString(file, sw.toString().replace("\"remoteNat\":51", "\"remoteNat\":64"),
+        StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> TraceReader.replay(file, TraceReader.Mode.STRICT,
+        h -> PathObserver.NONE)).isInstanceOf(TraceFormatException.class)
+        .hasMessageContaining("remoteNat");
+  }
+
+  @Test
   void malformedLines_strictRefusesWithLineNumber_lenientSkipsAndCounts() throws IOException {
     StringWriter sw = new StringWriter();
     try (TraceWriter w = TraceWriter.open(sw, "test", 1)) {
