@@ -79,6 +79,25 @@ class NatClassPriorTest {
   }
 
   @Test
+  void modelFile_openableChain_getsThePairPriorsToo() {
+    // A configured OPENABLE chain (as --model gives) with another root prior: the class pairs
+    // still start from their priors, an unknown pair from the configured root.
+    org.netbelief.model.FeatureChain chain = org.netbelief.model.FeatureChain
+        .builder(org.netbelief.model.Prior.of(0.5, 2)).level("global", 2)
+        .level("remoteNatClass", 4).level("remoteEndpoint", 4).build();
+    BeliefPolicy p = BeliefPolicy.builder().model(new org.netbelief.punch.config.ModelConfig("",
+        java.util.Map.of("OPENABLE", org.netbelief.punch.config.FactorConfig.of(chain, S, 1024))))
+        .natClassPriors(org.netbelief.model.Prior.of(0.9, 10), org.netbelief.model.Prior.of(0.1, 10))
+        .build();
+    p.onPathCreated(1, "aa", ep(1), Frame.CANDIDATE_PUBLIC, false, FULL_CONE, SYMMETRIC);
+    p.onPathCreated(2, "bb", ep(2), Frame.CANDIDATE_PUBLIC, false, SYMMETRIC, SYMMETRIC);
+    p.onPathCreated(3, "cc", ep(3), Frame.CANDIDATE_PUBLIC, false);
+    assertThat(openable(p, 1)).isCloseTo(0.9, within(1e-12));
+    assertThat(openable(p, 2)).isCloseTo(0.1, within(1e-12));
+    assertThat(openable(p, 3)).isCloseTo(0.5, within(1e-12));
+  }
+
+  @Test
   void natClassToken_namesThePairOnlyWhenBothAreKnown() {
     assertThat(BeliefPolicy.natClassToken(Frame.CANDIDATE_PUBLIC, EIM_APDF, SYMMETRIC))
         .isEqualTo("public|EIM/APDF>APDM/APDF");
