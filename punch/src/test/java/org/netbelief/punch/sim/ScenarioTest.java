@@ -58,8 +58,9 @@ class ScenarioTest {
       counts[pop.natClass(i)]++;
     }
     assertThat(counts).containsExactly(40, 40, 640, 100, 140, 40);
-    // 100 peers behind CGNs of 50: two CGNs.
-    assertThat(net.nodeCount()).isEqualTo(1 + 1000 + 1000 + 2);
+    // The rendezvous and its alternate-address host, 1000 home NATs and hosts, and 100 peers
+    // behind CGNs of 50: two CGNs.
+    assertThat(net.nodeCount()).isEqualTo(2 + 1000 + 1000 + 2);
   }
 
   @Test
