@@ -3,6 +3,7 @@ package org.netbelief.model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The features of a path from general to specific, for example {@code global → localNetwork →
@@ -48,8 +49,25 @@ import java.util.List;
  *     .build();
  * }</pre>
  *
- * <p>Immutable and thread-safe; {@link #predict} and {@link #observe} allocate nothing (a token
- * prior is found by a binary search over a sorted primitive array).
+ * <p><b>Token priors set at run time.</b> A token prior's value may be replaced while the chain
+ * is in use ({@link #setTokenPrior}), for example by evidence about the token pooled elsewhere
+ * (a rendezvous's outcome counts per NAT class pair). Only the value changes, never the set of
+ * tokens: {@link #tokenPriorIndex(String, String)} finds a token's slot once, and {@link
+ * #resetTokenPrior} goes back to the prior the chain was built with.
+ *
+ * <pre>{@code
+ * int slot = openable.tokenPriorIndex("remoteNatClass", "public|EIM/EIF>APDM/APDF");
+ * openable.setTokenPrior(slot, Prior.of(0.995, 200));   // every path with the token sees it
+ * }</pre>
+ *
+ * <p>Thread-safe. Levels, strengths and the set of tokens are immutable; each token prior's
+ * value is one immutable {@link Prior} published through an atomic reference array, so a reader
+ * sees either the old or the new (mean, strength) pair, never half of each, and a value set on
+ * one thread is visible to the next read on any other. A chain whose token priors are set at
+ * run time is shared state: give each model that sets them its own chain ({@link #toBuilder()}
+ * copies the priors it was built with). {@link #predict} and {@link #observe} allocate nothing
+ * (a token prior is found by a binary search over a sorted primitive array and read with one
+ * volatile load).
  */
 public final class FeatureChain {
   private final Prior root;
@@ -57,10 +75,12 @@ public final class FeatureChain {
   private final double[] strengths;
   /** Whether level i has any token prior (most levels have none: no search). */
   private final boolean[] levelHasTokenPriors;
-  /** Token-prior keys, sorted, and each one's mean and strength. */
+  /** Token-prior keys, sorted, each one's prior as built, and its current prior. */
   private final long[] tokenKeys;
-  private final double[] tokenMeans;
-  private final double[] tokenStrengths;
+  private final Prior[] tokenBase;
+  private final AtomicReferenceArray<Prior> tokenCurrent;
+  /** Each slot's (level, token), aligned with {@link #tokenKeys}. */
+  private final String[][] tokenNames;
   /** Token priors by level and token, in the order given (for {@link #toBuilder()}). */
   private final List<String[]> tokenPriorSpecs;
   private final List<Prior> tokenPriorValues;
@@ -86,12 +106,14 @@ public final class FeatureChain {
     }
     Arrays.sort(order, (x, y) -> Long.compare(keys[x], keys[y]));
     this.tokenKeys = new long[n];
-    this.tokenMeans = new double[n];
-    this.tokenStrengths = new double[n];
+    this.tokenBase = new Prior[n];
+    this.tokenCurrent = new AtomicReferenceArray<>(n);
+    this.tokenNames = new String[n][];
     for (int i = 0; i < n; i++) {
       tokenKeys[i] = keys[order[i]];
-      tokenMeans[i] = b.tokenValues.get(order[i]).mean();
-      tokenStrengths[i] = b.tokenValues.get(order[i]).strength();
+      tokenBase[i] = b.tokenValues.get(order[i]);
+      tokenCurrent.set(i, tokenBase[i]);
+      tokenNames[i] = b.tokenSpecs.get(order[i]).clone();
       if (i > 0 && tokenKeys[i] == tokenKeys[i - 1]) {
         throw new IllegalArgumentException("token prior given twice: "
             + Arrays.toString(b.tokenSpecs.get(order[i])));
@@ -227,14 +249,66 @@ public final class FeatureChain {
     return i >= 0 ? i : -1;
   }
 
-  /** The mean of token prior {@code index} (from {@link #tokenPriorIndex}). */
-  public double tokenPriorMean(int index) {
-    return tokenMeans[index];
+  /**
+   * The slot of the token prior of {@code token} at level {@code level}, or -1 when the chain
+   * has none (for {@link #setTokenPrior}; not for the hot path, it hashes the names).
+   */
+  public int tokenPriorIndex(String level, String token) {
+    int l = Arrays.asList(names).indexOf(level);
+    return l < 0 ? -1 : tokenPriorIndex(l, FeatureKeys.of(level, token));
   }
 
-  /** The strength of token prior {@code index} (from {@link #tokenPriorIndex}). */
+  /**
+   * The current prior of token-prior slot {@code index} (from {@link #tokenPriorIndex}): the
+   * one the chain was built with unless {@link #setTokenPrior} replaced it. One volatile read;
+   * mean and strength come from the same immutable value.
+   */
+  public Prior tokenPrior(int index) {
+    return tokenCurrent.get(index);
+  }
+
+  /** The mean of token prior {@code index}'s current value ({@link #tokenPrior}). */
+  public double tokenPriorMean(int index) {
+    return tokenCurrent.get(index).mean();
+  }
+
+  /** The strength of token prior {@code index}'s current value ({@link #tokenPrior}). */
   public double tokenPriorStrength(int index) {
-    return tokenStrengths[index];
+    return tokenCurrent.get(index).strength();
+  }
+
+  /** The prior slot {@code index} was built with ({@link Builder#tokenPrior}). */
+  public Prior baseTokenPrior(int index) {
+    return tokenBase[index];
+  }
+
+  /** The (level, token) of slot {@code index}, as given to {@link Builder#tokenPrior}. */
+  public String tokenPriorToken(int index) {
+    return tokenNames[index][1];
+  }
+
+  /**
+   * Replaces the value of token-prior slot {@code index}: every path whose row has that token
+   * starts from {@code prior} from the next prediction on (the row's own evidence still moves
+   * it, as it moves a built-in token prior). Thread-safe (a volatile store of an immutable
+   * value); allocates nothing itself.
+   *
+   * @throws IllegalArgumentException for a null prior or an index that is not a slot
+   */
+  public void setTokenPrior(int index, Prior prior) {
+    if (prior == null) {
+      throw new IllegalArgumentException("token prior for slot " + index + " must not be null");
+    }
+    if (index < 0 || index >= tokenKeys.length) {
+      throw new IllegalArgumentException("token prior slot " + index + " is not in 0.."
+          + (tokenKeys.length - 1));
+    }
+    tokenCurrent.set(index, prior);
+  }
+
+  /** Puts slot {@code index} back to the prior the chain was built with. Thread-safe. */
+  public void resetTokenPrior(int index) {
+    setTokenPrior(index, tokenBase[index]);
   }
 
   /**
@@ -272,8 +346,9 @@ public final class FeatureChain {
     for (int i = 0; i < keys.length; i++) {
       table.readAt(keys[i], epoch, invW, scratch);
       int t = tokenPriorIndex(i, keys[i]);
-      double k = t < 0 ? strengths[i] : tokenStrengths[t];
-      double parent = t < 0 ? m : tokenMeans[t];
+      Prior tp = t < 0 ? null : tokenCurrent.get(t); // one read: mean and strength agree
+      double k = t < 0 ? strengths[i] : tp.strength();
+      double parent = t < 0 ? m : tp.mean();
       m = (k * parent + scratch[0]) / (k + scratch[0] + scratch[1]);
     }
     return m;
@@ -295,14 +370,16 @@ public final class FeatureChain {
     for (int i = 0; i < last; i++) {
       table.readAt(keys[i], epoch, invW, sf);
       int t = tokenPriorIndex(i, keys[i]);
-      double k = t < 0 ? strengths[i] : tokenStrengths[t];
-      double parent = t < 0 ? m : tokenMeans[t];
+      Prior tp = t < 0 ? null : tokenCurrent.get(t);
+      double k = t < 0 ? strengths[i] : tp.strength();
+      double parent = t < 0 ? m : tp.mean();
       m = (k * parent + sf[0]) / (k + sf[0] + sf[1]);
     }
     table.readAt(keys[last], epoch, invW, sf);
     int t = tokenPriorIndex(last, keys[last]);
-    double k = t < 0 ? strengths[last] : tokenStrengths[t];
-    double parent = t < 0 ? m : tokenMeans[t];
+    Prior tp = t < 0 ? null : tokenCurrent.get(t);
+    double k = t < 0 ? strengths[last] : tp.strength();
+    double parent = t < 0 ? m : tp.mean();
     return Belief.of(k * parent + sf[0], k * (1.0 - parent) + sf[1], sf[0] + sf[1]);
   }
 

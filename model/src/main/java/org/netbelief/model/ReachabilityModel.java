@@ -611,9 +611,12 @@ public final class ReachabilityModel {
     for (int i = 0; i < keys.length; i++) {
       t.readAt(keys[i], epoch, invW, s.sf);
       // A token prior (FeatureChain.tokenPrior) replaces the parent's estimate for its row.
+      // It may be set at run time (FeatureChain.setTokenPrior): one read, so mean and strength
+      // belong to the same value.
       int tp = chain.tokenPriorIndex(i, keys[i]);
-      double k = tp < 0 ? chain.strength(i) : chain.tokenPriorStrength(tp);
-      double parent = tp < 0 ? m : chain.tokenPriorMean(tp);
+      Prior token = tp < 0 ? null : chain.tokenPrior(tp);
+      double k = tp < 0 ? chain.strength(i) : token.strength();
+      double parent = tp < 0 ? m : token.mean();
       s.a[j] = k * parent + s.sf[0];
       s.b[j] = k * (1.0 - parent) + s.sf[1];
       m = s.a[j] / (s.a[j] + s.b[j]);
