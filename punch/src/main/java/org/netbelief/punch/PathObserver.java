@@ -63,6 +63,22 @@ public interface PathObserver {
     }
 
     /**
+     * The rendezvous's network evidence for a pair of NAT classes, from an INTRODUCE, before the
+     * session's paths are created: the decayed masses of sessions between peers of these two
+     * classes that connected directly ({@code successMass}) and that did not ({@code
+     * failureMass}), each counted once when both peers reported the same outcome. Masses are
+     * finite and in [0, {@code Frame.MAX_NETWORK_MASS}]. Default: ignored.
+     *
+     * @param ownNatClass our NAT's class (known)
+     * @param remoteNatClass the remote peer's class (known)
+     * @param successMass the pair's decayed direct sessions
+     * @param failureMass the pair's decayed sessions that gave up
+     * @param nowNanos time
+     */
+    default void onNetworkEvidence(int ownNatClass, int remoteNatClass, double successMass, double failureMass,
+            long nowNanos) {}
+
+    /**
      * A probe (INTRO or KEEPALIVE) was sent.
      *
      * @param pathKey the path

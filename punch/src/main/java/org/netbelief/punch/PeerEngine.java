@@ -181,6 +181,8 @@ public final class PeerEngine implements Engine {
         int misses;
         long deadline;
         int remoteNatClass;
+        /** The OUTCOME of this session was sent (once: at its first resolution). */
+        boolean outcomeSent;
     }
 
     /**
@@ -564,6 +566,11 @@ public final class PeerEngine implements Engine {
         s.peerId = Keys.hex(java.util.Arrays.copyOfRange(in, b + 49, b + 49 + PEER_ID_LENGTH));
         s.peerName = new String(in, r.nameOffset(), r.nameLength(), StandardCharsets.US_ASCII);
         s.remoteNatClass = r.natClass();
+        if (r.hasNetworkEvidence() && NatClass.isKnown(natClass)) {
+            // The rendezvous's pooled outcomes of this pair of NAT classes, before any path of
+            // the session is created or scored.
+            observer.onNetworkEvidence(natClass, s.remoteNatClass, r.networkSuccess(), r.networkFailure(), now);
+        }
         int n = r.candidateCount();
         s.cands = new Candidate[n];
         s.pathKeys = new long[n];
@@ -819,6 +826,22 @@ public final class PeerEngine implements Engine {
         schedule(s.deadline);
         sink.event(new PunchEvent(PunchEvent.Kind.ESTABLISHED, now, s.peerId, s.peerName, "direct", remote, rtt, s.round,
                 policy.successProbability(pathKey, now), s.keepalive, null));
+        reportOutcome(s, OUTCOME_DIRECT);
+    }
+
+    /**
+     * Tells the rendezvous how the session resolved (OUTCOME), once per session, when both NAT
+     * classes are known: the rendezvous then knows this peer did discovery and understands it.
+     * Sent once without retransmission: a lost report only means the session is not counted.
+     */
+    private void reportOutcome(Session s, int outcome) {
+        if (s.outcomeSent || link == null || !NatClass.isKnown(natClass) || !NatClass.isKnown(s.remoteNatClass)) {
+            return;
+        }
+        s.outcomeSent = true;
+        int p = link.begin(out, 0, T_OUTCOME);
+        p = FrameWriter.outcome(out, p, s.id, outcome);
+        emit(link.seal(out, 0, p), rendezvous);
     }
 
     private void goRelay(Session s, long now) {
@@ -834,6 +857,7 @@ public final class PeerEngine implements Engine {
                 Double.NaN, 0, "punching-gave-up"));
         sink.event(new PunchEvent(PunchEvent.Kind.ESTABLISHED, now, s.peerId, s.peerName, "relay", rendezvous, 0, s.round,
                 Double.NaN, 0, null));
+        reportOutcome(s, OUTCOME_RELAYED);
     }
 
     private void sessionTimer(Session s, long now) {

@@ -6,11 +6,13 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import org.netbelief.model.EvidenceTable;
 import org.netbelief.punch.crypto.Hmac256;
 import org.netbelief.punch.crypto.Keys;
 import org.netbelief.punch.crypto.RateLimiter;
@@ -53,6 +55,15 @@ import org.netbelief.punch.wire.FrameWriter;
  *       DISCOVER never moves the registration's endpoint. From the sources observed at the three
  *       sockets (mapping) and the filtering the peer reports, it tells each peer the other's NAT
  *       class in INTRODUCE.
+ *   <li>Network evidence per NAT class pair: a session introduced between two peers whose
+ *       classes are known is pending for {@link #OUTCOME_TTL_NANOS}; when both peers send an
+ *       authenticated OUTCOME with the same result it counts once, as a success or a failure of
+ *       the unordered class pair, in a table decaying with half-life {@link
+ *       #NETWORK_HALF_LIFE_NANOS}. One side's report alone, disagreement, a second report from
+ *       the same side, and a report for a session not pending (unknown, expired, not a party)
+ *       count nothing ({@link #outcomeDrops}). At most {@link #MAX_PENDING_OUTCOMES} sessions
+ *       are pending; beyond that new sessions are not tracked ({@link OutcomeDrop#UNTRACKED}).
+ *       Peers that did discovery get the pair's decayed (success, failure) masses in INTRODUCE.
  * </ul>
  *
  * <pre>{@code
@@ -89,6 +100,46 @@ public final class RendezvousEngine implements Engine {
      * of queue plus 256 KB of per-address counts.
      */
     public static final int MAX_PENDING_PROBES = 65_536;
+    /**
+     * How long an introduced session waits for both peers' OUTCOME: 5 min. A session resolves
+     * within the peer's punching budget (20 s by default, ICE-like timers ≈ 40 s) plus the
+     * report's way back; a report later than this is dropped ({@link OutcomeDrop#UNKNOWN_SESSION}).
+     */
+    public static final long OUTCOME_TTL_NANOS = 300_000_000_000L;
+    /**
+     * Most sessions tracked for OUTCOMEs at once: 65 536 sessions introduced within the last
+     * {@link #OUTCOME_TTL_NANOS} (about 6 MB at worst). With a 5 min wait this serves 218
+     * introductions per second; beyond the cap a new session is not tracked (its reports count as {@link OutcomeDrop#UNKNOWN_SESSION}) and
+     * {@link OutcomeDrop#UNTRACKED} counts it. Older pending sessions are never evicted for new
+     * ones, so a burst of introductions cannot flush honest reports.
+     */
+    public static final int MAX_PENDING_OUTCOMES = 65_536;
+    /**
+     * Half-life of the network evidence per NAT class pair: 24 h. A NAT class pair's
+     * compatibility is a property of NAT firmware and the punching strategy, which change over
+     * days (a firmware roll-out, a new carrier NAT), not minutes; a day's half-life keeps a day
+     * or two of sessions (at a steady rate r per hour, r · 24 / ln 2 ≈ 35 r sessions) while
+     * forgetting a week-old world to below 1 %. The peers cap what they take from it
+     * (docs/model.md §7.13).
+     */
+    public static final long NETWORK_HALF_LIFE_NANOS = 24L * 3600 * 1_000_000_000L;
+
+    /** Why an OUTCOME report did not count (see {@link #outcomeDrops}). */
+    public enum OutcomeDrop {
+        /** No pending session with that id: never introduced, already resolved, or expired. */
+        UNKNOWN_SESSION,
+        /** The reporter is not one of the session's two peers. */
+        NOT_A_PARTY,
+        /** The same side reported twice while the session was pending. */
+        DUPLICATE,
+        /** The two sides reported different outcomes: the session counts nothing. */
+        DISAGREED,
+        /** Only one side reported before the session expired. */
+        ONE_SIDED,
+        /** A session introduced while {@link #MAX_PENDING_OUTCOMES} were pending: not tracked. */
+        UNTRACKED
+    }
+
     /** log2 of the per-address count table's slots (65 536; collisions only refuse more). */
     private static final int LOG2_PROBE_SOURCES = 16;
     private static final long SWEEP_NANOS = 1_000_000_000L;
@@ -129,6 +180,15 @@ public final class RendezvousEngine implements Engine {
     /** Relays made since the last sweep, and peers unregistered since: the sweep's candidates. */
     private final List<Relay> newRelays = new ArrayList<>();
     private final List<String> goneSinceSweep = new ArrayList<>();
+    /** Sessions introduced between two classed peers, awaiting both OUTCOMEs, by session id. */
+    private final LongMap<PendingOutcome> pendingOutcomes = new LongMap<>();
+    /** The same, oldest first (introduction times only grow): the expiry sweep pops the head. */
+    private final ArrayDeque<PendingOutcome> outcomeQueue = new ArrayDeque<>();
+    /** Decayed (success, failure) per unordered NAT class pair; made at the first count. */
+    private EvidenceTable network;
+    private final long[] outcomeDrops = new long[OutcomeDrop.values().length];
+    private long outcomesCounted;
+    private final double[] networkScratch = new double[2];
     private final ProbeQueue probes = new ProbeQueue(MAX_PENDING_PROBES, MAX_PENDING_PROBES_PER_SOURCE, LOG2_PROBE_SOURCES);
     private long probeRepliesSent;
 
@@ -148,6 +208,18 @@ public final class RendezvousEngine implements Engine {
         final InetSocketAddress[] observed = new InetSocketAddress[3];
         /** The filtering the peer reported (NatClass), 0 unknown. */
         int filtering;
+    }
+
+    /** An introduced session awaiting both peers' OUTCOME. */
+    private static final class PendingOutcome {
+        long sid;
+        String requester;
+        String target;
+        long pairKey;
+        long created;
+        /** Each side's report: -1 none, else Frame.OUTCOME_*. */
+        int requesterReport = -1;
+        int targetReport = -1;
     }
 
     /** A registration queued for the lease sweep with the {@code lastSeen} it had then. */
@@ -315,11 +387,14 @@ public final class RendezvousEngine implements Engine {
             case T_CONNECT:
                 return limiter.tryAcquire(from.getAddress(), now) ? onConnect(reg, now) : DropReason.RATE_LIMITED;
             case T_ACCEPT:
-                return onAccept(reg);
+                return onAccept(reg, now);
             case T_DECLINE:
                 return onDecline(reg);
             case T_RELAY_DATA:
                 return onRelay(reg);
+            case T_OUTCOME:
+                onOutcome(reg, now);
+                return null;
             case T_CLOSE:
                 byLink.remove(reg.link.id());
                 byId.remove(reg.idHex);
@@ -524,7 +599,7 @@ public final class RendezvousEngine implements Engine {
                 return decline(reg, requestId, REASON_UNKNOWN_PEER);
             }
             if (offer.sessionId != 0) {
-                introduce(offer, reg, 0, target);
+                introduce(offer, reg, 0, target, now);
             } else {
                 sendOffer(offer, target, reg);
             }
@@ -566,7 +641,7 @@ public final class RendezvousEngine implements Engine {
         emit(target.link.seal(out, 0, p), target.endpoint);
     }
 
-    private DropReason onAccept(Registration reg) {
+    private DropReason onAccept(Registration reg, long now) {
         Offer offer = offers.get(r.firstLong());
         if (offer == null || !offer.target.equals(reg.idHex)) {
             return DropReason.UNEXPECTED;
@@ -590,14 +665,15 @@ public final class RendezvousEngine implements Engine {
                 relaysByPeer.computeIfAbsent(relay.b, k -> new ArrayList<>()).add(relay);
             }
             newRelays.add(relay);
+            trackOutcome(offer, requester, reg, now);
         }
-        introduce(offer, requester, 0, reg);
-        introduce(offer, reg, 1, requester);
+        introduce(offer, requester, 0, reg, now);
+        introduce(offer, reg, 1, requester, now);
         return null;
     }
 
     /** Sends INTRODUCE to {@code to} about {@code other}; role 0 initiator, 1 responder. */
-    private void introduce(Offer offer, Registration to, int role, Registration other) {
+    private void introduce(Offer offer, Registration to, int role, Registration other, long now) {
         List<Candidate> cands = new ArrayList<>();
         cands.add(new Candidate(CANDIDATE_PUBLIC, other.endpoint));
         for (Candidate c : role == 0 ? offer.targetLocals : offer.requesterLocals) {
@@ -614,13 +690,146 @@ public final class RendezvousEngine implements Engine {
         }
         long requestId = role == 0 ? offer.requestId : offer.offerId;
         int p = to.link.begin(out, 0, T_INTRODUCE);
-        if (to.discovers) {
+        int otherClass = natClassOf(other.observed, other.filtering);
+        int ownClass = natClassOf(to.observed, to.filtering);
+        if (to.discovers && NatClass.isKnown(otherClass) && NatClass.isKnown(ownClass)) {
+            // Both classes known: the pair's network evidence (zero before any agreed session).
+            networkEvidence(pairKey(ownClass, otherClass), now, networkScratch);
             p = FrameWriter.introduce(out, p, requestId, offer.sessionId, sealed, role, other.id, other.nameBytes, cands,
-                    natClassOf(other.observed, other.filtering));
+                    otherClass, (float) Math.min(MAX_NETWORK_MASS, networkScratch[0]),
+                    (float) Math.min(MAX_NETWORK_MASS, networkScratch[1]));
+        } else if (to.discovers) {
+            p = FrameWriter.introduce(out, p, requestId, offer.sessionId, sealed, role, other.id, other.nameBytes, cands,
+                    otherClass);
         } else {
             p = FrameWriter.introduce(out, p, requestId, offer.sessionId, sealed, role, other.id, other.nameBytes, cands);
         }
         emit(to.link.seal(out, 0, p), to.endpoint);
+    }
+
+    /**
+     * Starts waiting for the OUTCOMEs of a new session when both peers did discovery and both
+     * classes are known; counts {@link OutcomeDrop#UNTRACKED} at the cap.
+     */
+    private void trackOutcome(Offer offer, Registration requester, Registration target, long now) {
+        int a = natClassOf(requester.observed, requester.filtering);
+        int b = natClassOf(target.observed, target.filtering);
+        if (!requester.discovers || !target.discovers || !NatClass.isKnown(a) || !NatClass.isKnown(b)) {
+            return;
+        }
+        expireOutcomes(now);
+        // The queue holds every tracked session of the last OUTCOME_TTL_NANOS, resolved or not:
+        // capping it bounds both structures.
+        if (outcomeQueue.size() >= MAX_PENDING_OUTCOMES) {
+            outcomeDrops[OutcomeDrop.UNTRACKED.ordinal()]++;
+            return;
+        }
+        PendingOutcome o = new PendingOutcome();
+        o.sid = offer.sessionId;
+        o.requester = requester.idHex;
+        o.target = target.idHex;
+        o.pairKey = pairKey(a, b);
+        o.created = now;
+        pendingOutcomes.put(o.sid, o);
+        outcomeQueue.addLast(o);
+    }
+
+    /** An OUTCOME: counted once when both sides of a pending session agree (class comment). */
+    private void onOutcome(Registration reg, long now) {
+        expireOutcomes(now);
+        long sid = r.firstLong();
+        int outcome = r.bodyByte(8);
+        PendingOutcome o = pendingOutcomes.get(sid);
+        if (o == null) {
+            outcomeDrops[OutcomeDrop.UNKNOWN_SESSION.ordinal()]++;
+            return;
+        }
+        boolean isRequester = o.requester.equals(reg.idHex);
+        if (!isRequester && !o.target.equals(reg.idHex)) {
+            outcomeDrops[OutcomeDrop.NOT_A_PARTY.ordinal()]++;
+            return;
+        }
+        if ((isRequester ? o.requesterReport : o.targetReport) >= 0) {
+            outcomeDrops[OutcomeDrop.DUPLICATE.ordinal()]++;
+            return;
+        }
+        if (isRequester) {
+            o.requesterReport = outcome;
+        } else {
+            o.targetReport = outcome;
+        }
+        if (o.requesterReport < 0 || o.targetReport < 0) {
+            return; // wait for the other side
+        }
+        pendingOutcomes.remove(sid); // resolved; the queue entry is skipped when it comes due
+        if (o.requesterReport != o.targetReport) {
+            outcomeDrops[OutcomeDrop.DISAGREED.ordinal()]++;
+            return;
+        }
+        if (network == null) {
+            network = EvidenceTable.builder().halfLifeNanos(NETWORK_HALF_LIFE_NANOS).maxRows(64)
+                    .originNanos(now).build();
+        }
+        network.observe(o.pairKey, o.requesterReport == OUTCOME_DIRECT, now);
+        outcomesCounted++;
+    }
+
+    /** Drops pending sessions older than {@link #OUTCOME_TTL_NANOS}, counting one-sided ones. */
+    private void expireOutcomes(long now) {
+        while (!outcomeQueue.isEmpty() && now - outcomeQueue.peekFirst().created > OUTCOME_TTL_NANOS) {
+            PendingOutcome o = outcomeQueue.pollFirst();
+            if (pendingOutcomes.get(o.sid) == o) {
+                pendingOutcomes.remove(o.sid);
+                if (o.requesterReport >= 0 || o.targetReport >= 0) {
+                    outcomeDrops[OutcomeDrop.ONE_SIDED.ordinal()]++;
+                }
+            }
+        }
+    }
+
+    /** The evidence table's key of an unordered pair of known classes (never 0). */
+    static long pairKey(int a, int b) {
+        int lo = Math.min(a, b);
+        int hi = Math.max(a, b);
+        return 1L << 32 | (long) lo << 8 | hi;
+    }
+
+    /** The decayed (success, failure) masses of a pair key into {@code out}; zeros when none. */
+    private void networkEvidence(long pairKey, long now, double[] out) {
+        if (network == null) {
+            out[0] = 0.0;
+            out[1] = 0.0;
+            return;
+        }
+        network.read(pairKey, now, out);
+    }
+
+    /**
+     * The rendezvous's decayed network evidence for the unordered pair of NAT classes {@code a},
+     * {@code b} ({@link NatClass}, both known) at {@code nowNanos}: {successes, failures}.
+     */
+    public double[] networkEvidence(int a, int b, long nowNanos) {
+        if (!NatClass.isKnown(a) || !NatClass.isKnown(b)) {
+            throw new IllegalArgumentException("NAT classes must be known, got " + a + " and " + b);
+        }
+        double[] out = new double[2];
+        networkEvidence(pairKey(a, b), nowNanos, out);
+        return out;
+    }
+
+    /** @return how many OUTCOME reports (or sessions) did not count, for {@code reason} */
+    public long outcomeDrops(OutcomeDrop reason) {
+        return outcomeDrops[reason.ordinal()];
+    }
+
+    /** @return sessions counted in the network evidence so far (both sides agreed) */
+    public long outcomesCounted() {
+        return outcomesCounted;
+    }
+
+    /** @return sessions waiting for their OUTCOMEs (at most {@link #MAX_PENDING_OUTCOMES}) */
+    public int pendingOutcomes() {
+        return pendingOutcomes.size();
     }
 
     private DropReason onDecline(Registration reg) {
@@ -696,6 +905,7 @@ public final class RendezvousEngine implements Engine {
                 leases.add(new LeaseEntry(reg.lastSeen, reg));
             }
         }
+        expireOutcomes(nowNanos);
         for (Object o : offers.valuesSnapshot()) {
             Offer offer = (Offer) o;
             if (nowNanos - offer.created > OFFER_TTL_NANOS) {

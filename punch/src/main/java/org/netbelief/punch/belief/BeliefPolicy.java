@@ -350,6 +350,15 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
   /** OPENABLE prior of a pair the strategy cannot open: mean 0.02, strength 20 (as above). */
   public static final Prior INCOMPATIBLE_PRIOR = Prior.of(0.02, 20);
 
+  /**
+   * Most strength a class pair's OPENABLE prior takes from the rendezvous's network evidence:
+   * 200 pseudo-sessions. The mean keeps all of the network's evidence, (k·μ + s) / (k + s + f);
+   * only its weight against this peer's own rows is capped, so that the peer's own sessions
+   * still overturn it in about two of the rendezvous's half-lives: a peer makes about 4
+   * sessions an hour, 4 · 2 · 24 h ≈ 200 (docs/model.md §7.13). Derived, not fitted.
+   */
+  public static final double NETWORK_STRENGTH_CAP = 200.0;
+
   /** Candidate kinds whose paths get the NAT class pair in their token (not LAN candidates). */
   private static final int[] CLASSED_KINDS = {Frame.CANDIDATE_PUBLIC, KIND_REFLEXIVE};
 
@@ -363,8 +372,13 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     for (int i = 0; i < chain.depth(); i++) {
       has |= chain.levelName(i).equals("remoteNatClass");
     }
-    if (!has || chain.tokenPriorCount() > 0) {
+    if (!has) {
       return chain;
+    }
+    if (chain.tokenPriorCount() > 0) {
+      // A configured chain with its own token priors: a copy, because onNetworkEvidence sets
+      // them at run time and a configuration's chain may be shared by many policies.
+      return chain.toBuilder().build();
     }
     FeatureChain.Builder b = chain.toBuilder();
     for (int kind : CLASSED_KINDS) {
@@ -399,6 +413,50 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
   }
 
   // ------------------------------------------------------------------- observing the engine
+
+  /**
+   * The rendezvous's network evidence for the pair (own class, remote class): the pair's
+   * OPENABLE token prior (μ, k) becomes Beta with mean (k·μ + s) / (k + s + f) and strength
+   * min(k + s + f, {@link #NETWORK_STRENGTH_CAP}) for the public and peer-reflexive candidates'
+   * tokens ({@link FeatureChain#setTokenPrior}); with no evidence (s = f = 0) it is exactly the
+   * built prior. The latest evidence replaces the earlier (the rendezvous sends its whole
+   * decayed count each time). A chain without the pair's token prior (a configured chain with
+   * no {@code remoteNatClass} level) is left alone.
+   */
+  @Override
+  public void onNetworkEvidence(int ownNatClass, int remoteNatClass, double successMass,
+      double failureMass, long nowNanos) {
+    if (!NatClass.isKnown(ownNatClass) || !NatClass.isKnown(remoteNatClass)
+        || !(successMass >= 0.0) || !(failureMass >= 0.0) || Double.isInfinite(successMass)
+        || Double.isInfinite(failureMass)) {
+      return; // the decoder validated the wire values; a bad call from elsewhere is ignored
+    }
+    FeatureChain chain = reachability.chain(Factor.OPENABLE);
+    for (int kind : CLASSED_KINDS) {
+      int slot = chain.tokenPriorIndex("remoteNatClass",
+          natClassToken(kind, ownNatClass, remoteNatClass));
+      if (slot < 0) {
+        continue;
+      }
+      chain.setTokenPrior(slot, withNetworkEvidence(chain.baseTokenPrior(slot), successMass,
+          failureMass));
+    }
+  }
+
+  /**
+   * {@code base} (μ, k) with the network's (s, f): mean (k·μ + s) / (k + s + f), strength
+   * min(k + s + f, {@link #NETWORK_STRENGTH_CAP}) (never below k); {@code base} itself when
+   * s + f = 0.
+   */
+  static Prior withNetworkEvidence(Prior base, double s, double f) {
+    if (s + f == 0.0) {
+      return base;
+    }
+    double k = base.strength();
+    double n = k + s + f;
+    double mean = (k * base.mean() + s) / n;
+    return Prior.of(mean, Math.max(k, Math.min(n, NETWORK_STRENGTH_CAP)));
+  }
 
   @Override
   public void onPathCreated(long pathKey, String peerId, InetSocketAddress remote,

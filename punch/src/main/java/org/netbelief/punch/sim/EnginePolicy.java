@@ -532,6 +532,12 @@ public final class EnginePolicy implements Policy {
     }
 
     @Override
+    public void onNetworkEvidence(int ownNat, int remoteNat, double success, double failure,
+        long now) {
+      model.onNetworkEvidence(ownNat, remoteNat, success, failure, now);
+    }
+
+    @Override
     public void onSend(long pathKey, int probe, long now) {
       ConnectionRecord r = record(pathKey);
       if (r != null) {

@@ -191,11 +191,39 @@ public final class Frame {
     /**
      * INTRODUCE (rendezvous to both peers): request id 8 | session id 8 | sealed session key 32 |
      * role 1 (0 initiator, 1 responder) | peer id 16 | name length 1 | name | candidate count 1 |
-     * candidates | [other peer's NAT class 1]. The trailing class byte is optional (added in
-     * version 1 without a version change): the rendezvous writes it only to a peer that has sent
-     * DISCOVER, so a peer that predates discovery never sees it.
+     * candidates | [other peer's NAT class 1 | [network success mass 4 | network failure mass 4]].
+     * The trailing fields are optional (added in version 1 without a version change): the
+     * rendezvous writes them only to a peer that has sent DISCOVER, so a peer that predates
+     * discovery never sees them. The masses are IEEE 754 binary32, big-endian, finite, in [0,
+     * {@link #MAX_NETWORK_MASS}]: the rendezvous's decayed count of sessions of this pair of NAT
+     * classes that connected directly, and that did not, both peers agreeing (see {@link
+     * #T_OUTCOME}); present only when both classes are known.
+     *
+     * <pre>
+     * ... | candidates | class 1 | success mass f32 | failure mass f32 | tag 16 |
+     * </pre>
      */
     public static final int T_INTRODUCE = 0x15;
+    /** Largest network evidence mass INTRODUCE may carry (larger is malformed). */
+    public static final float MAX_NETWORK_MASS = 1.0e7f;
+    /**
+     * OUTCOME (peer to rendezvous, on the registration link): session id 8 | outcome 1 ({@link
+     * #OUTCOME_RELAYED} or {@link #OUTCOME_DIRECT}). Sent once when a session the rendezvous
+     * introduced is resolved (a direct path established, or punching gave up and the relay
+     * carries it), by a peer that did NAT behaviour discovery and was told the other's class. A
+     * rendezvous that predates it drops it as an unknown type.
+     *
+     * <pre>
+     * +---------------------------------------------------------------+
+     * |   auth header 24 (type 0x18) | session id 8 | outcome 1 | tag 16 |
+     * +---------------------------------------------------------------+
+     * </pre>
+     */
+    public static final int T_OUTCOME = 0x18;
+    /** OUTCOME: punching gave up; the relay carries the session. */
+    public static final int OUTCOME_RELAYED = 0;
+    /** OUTCOME: a direct path was established. */
+    public static final int OUTCOME_DIRECT = 1;
     /**
      * DISCOVER (peer to rendezvous, on the registration link; NAT behaviour discovery, RFC 5780
      * §4.3–4.4): transaction id 8 | answer from 1 | reported NAT class 1. Sent to the

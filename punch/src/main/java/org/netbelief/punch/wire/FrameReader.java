@@ -38,6 +38,9 @@ public final class FrameReader {
     private int payloadOffset;
     private int payloadLength;
     private int natClass;
+    private boolean networkEvidence;
+    private float networkSuccess;
+    private float networkFailure;
 
     /** Creates an empty reader; call {@link #wrap} before any accessor. */
     public FrameReader() {}
@@ -107,6 +110,9 @@ public final class FrameReader {
         candidateCount = 0;
         payloadLength = 0;
         natClass = 0;
+        networkEvidence = false;
+        networkSuccess = 0f;
+        networkFailure = 0f;
         DropReason r = parseBody(t);
         if (r == null) {
             type = t;
@@ -204,16 +210,33 @@ public final class FrameReader {
                 nameOffset = p + fixed + 1;
                 nameLength = len;
                 int count = buf[nEnd] & 0xFF;
-                if (nEnd + 1 + count * CANDIDATE_LENGTH + 1 == bodyEnd) {
-                    // The optional trailing NAT class byte (Frame.T_INTRODUCE).
-                    int c = buf[bodyEnd - 1] & 0xFF;
+                int trailing = bodyEnd - (nEnd + 1 + count * CANDIDATE_LENGTH);
+                if (trailing == 1 || trailing == 9) {
+                    // The optional trailing NAT class byte and network evidence (Frame.T_INTRODUCE).
+                    int cp = bodyEnd - trailing;
+                    int c = buf[cp] & 0xFF;
                     if (!org.netbelief.punch.NatClass.isValid(c)) {
                         return DropReason.MALFORMED_BODY;
                     }
-                    natClass = c;
-                    bodyEnd--;
+                    if (trailing == 9) {
+                        float s = Float.intBitsToFloat(Frame.i32(buf, cp + 1));
+                        float f = Float.intBitsToFloat(Frame.i32(buf, cp + 5));
+                        // NaN fails both comparisons; negative, infinite or too large is refused.
+                        if (!org.netbelief.punch.NatClass.isKnown(c) || !(s >= 0f && s <= MAX_NETWORK_MASS)
+                                || !(f >= 0f && f <= MAX_NETWORK_MASS)) {
+                            return DropReason.MALFORMED_BODY;
+                        }
+                        networkSuccess = s;
+                        networkFailure = f;
+                    }
+                    int savedEnd = bodyEnd;
+                    bodyEnd = cp;
                     DropReason cr = candidates(nEnd);
-                    bodyEnd++;
+                    bodyEnd = savedEnd;
+                    if (cr == null) {
+                        natClass = c;
+                        networkEvidence = trailing == 9;
+                    }
                     return cr;
                 }
                 return candidates(nEnd);
@@ -242,6 +265,8 @@ public final class FrameReader {
                 }
                 return null;
             }
+            case T_OUTCOME:
+                return n == 9 && (buf[p + 8] & 0xFF) <= OUTCOME_DIRECT ? null : DropReason.MALFORMED_BODY;
             case T_INTRO:
             case T_KEEPALIVE:
                 return n == (t == T_INTRO ? 9 : 8) ? null : DropReason.MALFORMED_BODY;
@@ -435,6 +460,24 @@ public final class FrameReader {
      */
     public int natClass() {
         return natClass;
+    }
+
+    /**
+     * @return whether an INTRODUCE carried the rendezvous's network evidence for the NAT class
+     *     pair ({@link Frame#T_INTRODUCE}); false for other types
+     */
+    public boolean hasNetworkEvidence() {
+        return networkEvidence;
+    }
+
+    /** @return an INTRODUCE's network success mass (validated finite, in [0, MAX_NETWORK_MASS]), else 0 */
+    public float networkSuccess() {
+        return networkSuccess;
+    }
+
+    /** @return an INTRODUCE's network failure mass (validated as {@link #networkSuccess}), else 0 */
+    public float networkFailure() {
+        return networkFailure;
     }
 
     /** @return the lease of a REGISTERED frame in milliseconds */

@@ -305,6 +305,39 @@ public final class FrameWriter {
     }
 
     /**
+     * INTRODUCE body followed by the other peer's NAT class and the rendezvous's network evidence
+     * for the pair of classes ({@link Frame#T_INTRODUCE}).
+     *
+     * @param natClass the other peer's class, known ({@code org.netbelief.punch.NatClass})
+     * @param successMass decayed count of the pair's sessions that connected directly
+     * @param failureMass decayed count of the pair's sessions that did not
+     * @return body end
+     */
+    public static int introduce(byte[] out, int p, long requestId, long sessionId, byte[] sealedKey, int role,
+            byte[] peerId, byte[] peerName, List<Candidate> candidates, int natClass, float successMass,
+            float failureMass) {
+        p = introduce(out, p, requestId, sessionId, sealedKey, role, peerId, peerName, candidates, natClass);
+        Frame.putI32(out, p, Float.floatToIntBits(successMass));
+        Frame.putI32(out, p + 4, Float.floatToIntBits(failureMass));
+        return p + 8;
+    }
+
+    /**
+     * OUTCOME body ({@link Frame#T_OUTCOME}).
+     *
+     * @param out destination
+     * @param p body offset
+     * @param sessionId the introduced session's id
+     * @param outcome {@link Frame#OUTCOME_DIRECT} or {@link Frame#OUTCOME_RELAYED}
+     * @return body end
+     */
+    public static int outcome(byte[] out, int p, long sessionId, int outcome) {
+        putLong(out, p, sessionId);
+        out[p + 8] = (byte) outcome;
+        return p + 9;
+    }
+
+    /**
      * DISCOVER body ({@link Frame#T_DISCOVER}).
      *
      * @param out destination
