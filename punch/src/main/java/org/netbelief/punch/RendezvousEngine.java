@@ -717,6 +717,11 @@ public final class RendezvousEngine implements Engine {
         if (!requester.discovers || !target.discovers || !NatClass.isKnown(a) || !NatClass.isKnown(b)) {
             return;
         }
+        track(offer.sessionId, requester.idHex, target.idHex, a, b, now);
+    }
+
+    /** Tracks session {@code sid} between two peers of known classes (package-private for tests). */
+    void track(long sid, String requesterId, String targetId, int a, int b, long now) {
         expireOutcomes(now);
         // The queue holds every tracked session of the last OUTCOME_TTL_NANOS, resolved or not:
         // capping it bounds both structures.
@@ -725,9 +730,9 @@ public final class RendezvousEngine implements Engine {
             return;
         }
         PendingOutcome o = new PendingOutcome();
-        o.sid = offer.sessionId;
-        o.requester = requester.idHex;
-        o.target = target.idHex;
+        o.sid = sid;
+        o.requester = requesterId;
+        o.target = targetId;
         o.pairKey = pairKey(a, b);
         o.created = now;
         pendingOutcomes.put(o.sid, o);
@@ -736,16 +741,19 @@ public final class RendezvousEngine implements Engine {
 
     /** An OUTCOME: counted once when both sides of a pending session agree (class comment). */
     private void onOutcome(Registration reg, long now) {
+        recordOutcome(reg.idHex, r.firstLong(), r.bodyByte(8), now);
+    }
+
+    /** An authenticated report of {@code reporterId} (package-private for tests). */
+    void recordOutcome(String reporterId, long sid, int outcome, long now) {
         expireOutcomes(now);
-        long sid = r.firstLong();
-        int outcome = r.bodyByte(8);
         PendingOutcome o = pendingOutcomes.get(sid);
         if (o == null) {
             outcomeDrops[OutcomeDrop.UNKNOWN_SESSION.ordinal()]++;
             return;
         }
-        boolean isRequester = o.requester.equals(reg.idHex);
-        if (!isRequester && !o.target.equals(reg.idHex)) {
+        boolean isRequester = o.requester.equals(reporterId);
+        if (!isRequester && !o.target.equals(reporterId)) {
             outcomeDrops[OutcomeDrop.NOT_A_PARTY.ordinal()]++;
             return;
         }
