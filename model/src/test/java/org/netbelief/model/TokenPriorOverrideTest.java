@@ -87,6 +87,7 @@ class TokenPriorOverrideTest {
     Prior a = Prior.of(0.9, 10);
     Prior b = Prior.of(0.2, 300);
     long[] keys = chain.keys("*", "good", "e1");
+    chain.setTokenPrior(good, a); // before the reader starts: it must never see the built 0.97
     AtomicBoolean stop = new AtomicBoolean();
     AtomicReference<Double> bad = new AtomicReference<>();
     Thread reader = new Thread(() -> {

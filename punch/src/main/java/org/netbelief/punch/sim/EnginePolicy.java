@@ -535,6 +535,7 @@ public final class EnginePolicy implements Policy {
     public void onNetworkEvidence(int ownNat, int remoteNat, double success, double failure,
         long now) {
       model.onNetworkEvidence(ownNat, remoteNat, success, failure, now);
+      traced.onNetworkEvidence(ownNat, remoteNat, success, failure, now);
     }
 
     @Override

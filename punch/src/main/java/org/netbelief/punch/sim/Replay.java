@@ -81,6 +81,13 @@ public final class Replay {
         }
 
         @Override
+        public void onNetworkEvidence(int ownNat, int remoteNat, double success, double failure,
+            long now) {
+          end[0] = Math.max(end[0], now);
+          p.onNetworkEvidence(ownNat, remoteNat, success, failure, now);
+        }
+
+        @Override
         public void onSend(long pathKey, int probe, long now) {
           end[0] = Math.max(end[0], now);
           p.onSend(pathKey, probe, now);

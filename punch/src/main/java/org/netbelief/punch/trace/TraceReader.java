@@ -128,6 +128,8 @@ public final class TraceReader {
       case "path" -> o.onPathCreated(pathKey(n), text(n, "peer"), endpoint(text(n, "endpoint")),
           integer(n, "kind"), bool(n, "samePublic"), natClass(n, "ownNat"),
           natClass(n, "remoteNat"));
+      case "networkEvidence" -> o.onNetworkEvidence(natClass(n, "ownNat"),
+          natClass(n, "remoteNat"), mass(n, "success"), mass(n, "failure"), time(n));
       case "send" -> o.onSend(pathKey(n), probe(n), time(n));
       case "ack" -> o.onAck(pathKey(n), probe(n), nonNegative(n, "rttNanos"), time(n));
       case "timeout" -> o.onTimeout(pathKey(n), probe(n), time(n));
@@ -161,6 +163,15 @@ public final class TraceReader {
       throw new IllegalArgumentException("field \"" + field + "\" missing or not an integer >= 0");
     }
     return v.asLong();
+  }
+
+  /** A network evidence mass: a finite number &gt;= 0. */
+  private static double mass(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isNumber() || !(v.asDouble() >= 0.0) || Double.isInfinite(v.asDouble())) {
+      throw new IllegalArgumentException("field \"" + field + "\" missing or not a number >= 0");
+    }
+    return v.asDouble();
   }
 
   private static int integer(JsonNode n, String field) {

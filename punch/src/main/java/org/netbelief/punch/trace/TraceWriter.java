@@ -152,6 +152,17 @@ public final class TraceWriter implements Closeable {
     }
 
     @Override
+    public void onNetworkEvidence(int ownNatClass, int remoteNatClass, double successMass,
+        double failureMass, long nowNanos) {
+      begin(host, "networkEvidence", nowNanos);
+      // Double.toString round-trips exactly (the masses came off the wire as binary32).
+      line.append(",\"ownNat\":").append(ownNatClass).append(",\"remoteNat\":")
+          .append(remoteNatClass).append(",\"success\":").append(successMass)
+          .append(",\"failure\":").append(failureMass);
+      end();
+    }
+
+    @Override
     public void onSend(long pathKey, int probe, long nowNanos) {
       begin(host, "send", nowNanos);
       path(pathKey).append(",\"probe\":\"").append(probeName(probe)).append('"');

@@ -103,6 +103,30 @@ class TraceRoundTripTest {
   }
 
   @Test
+  void networkEvidence_roundTripsExactly_andBadMassesAreRefused() throws IOException {
+    StringWriter sw = new StringWriter();
+    float s = 123.456f;
+    try (TraceWriter w = TraceWriter.open(sw, "test", 1)) {
+      w.forHost("a").onNetworkEvidence(0x13, 0x33, s, 0.0, 77);
+    }
+    Path file = dir.resolve("net.jsonl");
+    Files.writeString(file, sw.toString(), StandardCharsets.UTF_8);
+    List<String> seen = new ArrayList<>();
+    TraceReader.replay(file, TraceReader.Mode.STRICT, host -> new PathObserver() {
+      @Override
+      public void onNetworkEvidence(int own, int remote, double sm, double fm, long t) {
+        seen.add(own + ">" + remote + " " + sm + " " + fm + " " + t);
+      }
+    });
+    assertThat(seen).containsExactly("19>51 " + (double) s + " 0.0 77");
+    Files.writeString(file, sw.toString().replace("\"failure\":0.0", "\"failure\":-1.0"),
+        StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> TraceReader.replay(file, TraceReader.Mode.STRICT,
+        h -> PathObserver.NONE)).isInstanceOf(TraceFormatException.class)
+        .hasMessageContaining("failure");
+  }
+
+  @Test
   void natClasses_roundTrip_andAreAbsentWhenUnknown() throws IOException {
     StringWriter sw = new StringWriter();
     try (TraceWriter w = TraceWriter.open(sw, "test", 1)) {
