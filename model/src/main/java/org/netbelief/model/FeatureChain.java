@@ -64,7 +64,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * value is one immutable {@link Prior} published through an atomic reference array, so a reader
  * sees either the old or the new (mean, strength) pair, never half of each, and a value set on
  * one thread is visible to the next read on any other. A chain whose token priors are set at
- * run time is shared state: give each model that sets them its own chain ({@link #toBuilder()}
+ * run time is shared state: give each model that sets them its own chain ({@link #copy()}
  * copies the priors it was built with). {@link #predict} and {@link #observe} allocate nothing
  * (a token prior is found by a binary search over a sorted primitive array and read with one
  * volatile load).
@@ -121,6 +121,32 @@ public final class FeatureChain {
     }
     this.tokenPriorSpecs = List.copyOf(b.tokenSpecs);
     this.tokenPriorValues = List.copyOf(b.tokenValues);
+  }
+
+  /** A copy of {@code from} with its own token prior values, each as built. */
+  private FeatureChain(FeatureChain from) {
+    // Everything but the current token priors is immutable after construction: shared, so a
+    // copy per peer costs one array of references, not the keys and names again.
+    this.root = from.root;
+    this.names = from.names;
+    this.strengths = from.strengths;
+    this.levelHasTokenPriors = from.levelHasTokenPriors;
+    this.tokenKeys = from.tokenKeys;
+    this.tokenBase = from.tokenBase;
+    this.tokenNames = from.tokenNames;
+    this.tokenPriorSpecs = from.tokenPriorSpecs;
+    this.tokenPriorValues = from.tokenPriorValues;
+    this.tokenCurrent = new AtomicReferenceArray<>(from.tokenBase);
+  }
+
+  /**
+   * This chain with token priors of its own, each at the value the chain was built with (as
+   * {@code toBuilder().build()}, without building again): give one to each model that sets
+   * token priors at run time ({@link #setTokenPrior}). Levels, strengths and the set of tokens
+   * are shared with this chain.
+   */
+  public FeatureChain copy() {
+    return new FeatureChain(this);
   }
 
   /** A builder whose level 0 starts from {@code root}. */

@@ -79,6 +79,20 @@ class TokenPriorOverrideTest {
   }
 
   @Test
+  void copy_startsFromTheBuiltPriors_andSetsItsOwnValuesOnly() {
+    int good = chain.tokenPriorIndex("pair", "good");
+    chain.setTokenPrior(good, Prior.of(0.5, 3));
+    FeatureChain copy = chain.copy();
+    assertThat(copy.tokenPriorIndex("pair", "good")).isEqualTo(good);
+    assertThat(copy.tokenPrior(good).mean()).isEqualTo(0.97);
+    copy.setTokenPrior(good, Prior.of(0.9, 50));
+    assertThat(chain.tokenPrior(good).mean()).isEqualTo(0.5); // the original keeps its own
+    long[] keys = copy.keys("*", "good", "e1");
+    assertThat(copy.predict(table, keys, 0)).isCloseTo(0.9, within(1e-12));
+    assertThat(chain.predict(table, keys, 0)).isCloseTo(0.5, within(1e-12));
+  }
+
+  @Test
   void setTokenPrior_concurrentReaders_neverSeeAMixedPair() throws Exception {
     // Two values whose mean and strength differ: a torn read (one's mean with the other's
     // strength) predicts neither value's mean with no evidence. Readers check every prediction

@@ -211,9 +211,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
       reachability.chain(Factor.OPENED, FeatureChain.builder(Prior.of(0.95, 2))
           .level(ReachabilityModel.GLOBAL, 2).level("remoteNatClass", 4).level("remoteEndpoint", 4)
           .build());
-      openable = FeatureChain.builder(Prior.of(0.76, 2))
-          .level(ReachabilityModel.GLOBAL, 2).level("remoteNatClass", 4).level("remoteEndpoint", 4)
-          .build();
+      openable = DefaultOpenable.PLAIN;
     }
 
     /**
@@ -333,8 +331,12 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
 
     /** The policy. */
     public BeliefPolicy build() {
-      reachability.chain(Factor.OPENABLE, withNatClassPriors(openable, compatiblePrior,
-          incompatiblePrior));
+      boolean defaults = openable == DefaultOpenable.PLAIN && compatiblePrior == COMPATIBLE_PRIOR
+          && incompatiblePrior == INCOMPATIBLE_PRIOR;
+      // Every peer of a simulation builds one policy: the default chain's 162 token priors are
+      // built once and each policy gets its own copy of their values only.
+      reachability.chain(Factor.OPENABLE, defaults ? DefaultOpenable.WITH_CLASS_PRIORS.copy()
+          : withNatClassPriors(openable, compatiblePrior, incompatiblePrior));
       return new BeliefPolicy(this);
     }
   }
@@ -362,6 +364,17 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
   /** Candidate kinds whose paths get the NAT class pair in their token (not LAN candidates). */
   private static final int[] CLASSED_KINDS = {Frame.CANDIDATE_PUBLIC, KIND_REFLEXIVE};
 
+  /** The default OPENABLE chain, built once (a holder: initialised after the constants above). */
+  private static final class DefaultOpenable {
+    /** Root 0.76 (see the builder), without NAT class priors; immutable, so shared. */
+    static final FeatureChain PLAIN = FeatureChain.builder(Prior.of(0.76, 2))
+        .level(ReachabilityModel.GLOBAL, 2).level("remoteNatClass", 4).level("remoteEndpoint", 4)
+        .build();
+    /** {@link #PLAIN} with the default class priors: only ever copied, never set. */
+    static final FeatureChain WITH_CLASS_PRIORS =
+        withNatClassPriors(PLAIN, COMPATIBLE_PRIOR, INCOMPATIBLE_PRIOR);
+  }
+
   /**
    * {@code chain} with a token prior on its {@code remoteNatClass} level for every pair of known
    * classes and classed candidate kind; unchanged when it has no such level.
@@ -378,7 +391,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
     if (chain.tokenPriorCount() > 0) {
       // A configured chain with its own token priors: a copy, because onNetworkEvidence sets
       // them at run time and a configuration's chain may be shared by many policies.
-      return chain.toBuilder().build();
+      return chain.copy();
     }
     FeatureChain.Builder b = chain.toBuilder();
     for (int kind : CLASSED_KINDS) {
