@@ -96,7 +96,7 @@ public final class RttBelief {
    * immutable with final fields, so a reader sees either an old entry, a new one, or null, and
    * checks the key before using the value.
    */
-  private static final TQuantile[] T_QUANTILES = new TQuantile[4096];
+  private static final TQuantile[] T_QUANTILES = new TQuantile[1 << 14];
 
   private static final class TQuantile {
     final double nu;
@@ -114,7 +114,7 @@ public final class RttBelief {
   static double studentQuantile(double nu, double q) {
     long h = (Double.doubleToLongBits(nu) * 0x9E3779B97F4A7C15L) ^ Double.doubleToLongBits(q);
     h *= 0xC2B2AE3D27D4EB4FL;
-    int slot = (int) (h >>> 52); // the top 12 bits: 4096 slots
+    int slot = (int) (h >>> 50); // the top 14 bits: 16 384 slots (64 KB of references)
     TQuantile e = T_QUANTILES[slot];
     if (e != null && e.nu == nu && e.q == q) {
       return e.t;

@@ -116,14 +116,14 @@ class RttModelTest {
   }
   /*
    * The Student-t quantile cache must hand back exactly what commons-math computes, also when
-   * 20 000 distinct (ν, q) pairs share its 4 096 slots (so every slot is overwritten many times
+   * 24 000 distinct (ν, q) pairs share its 16 384 slots (so every slot is overwritten many times
    * and a stale entry of another key would show) and when a pair is asked again after others
    * displaced it.
    */
   @Test
   void studentQuantile_manyKeysSharingSlots_exactlyTheUncachedValue() {
     SplittableRandom rnd = new SplittableRandom(6L);
-    double[] nu = new double[20_000];
+    double[] nu = new double[24_000];
     double[] q = new double[nu.length];
     for (int i = 0; i < nu.length; i++) {
       nu[i] = 0.5 + 60.0 * rnd.nextDouble();
