@@ -7,6 +7,7 @@ import java.security.Signature;
 import java.util.concurrent.TimeUnit;
 import org.netbelief.punch.crypto.Identity;
 import org.netbelief.punch.crypto.Keys;
+import org.netbelief.punch.internal.HandshakeMemo;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -15,6 +16,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The public-key work of one registration, as the engines do it ({@link Identity#sign},
@@ -117,5 +119,34 @@ public class RegistrationCryptoBenchmark {
   @Benchmark
   public byte[] jdkAgree() {
     return Keys.agree(jdkX.getPrivate(), theirs, 0);
+  }
+
+  /**
+   * Opens the simulator's {@code HandshakeMemo} for one benchmark's trial (and closes it after),
+   * so only the benchmark that takes this state sees memoized results.
+   */
+  @State(Scope.Benchmark)
+  public static class Memo {
+    /** Opens the memo. */
+    @Setup(Level.Trial)
+    public void open() {
+      HandshakeMemo.open(1024);
+    }
+
+    /** Closes it. */
+    @TearDown(Level.Trial)
+    public void close() {
+      HandshakeMemo.close();
+    }
+  }
+
+  /**
+   * One X25519 agreement answered by the simulator's {@code HandshakeMemo} (the four policy runs
+   * repeat most handshakes): the lookup copies the 64 key bytes and the 32-byte result. Compare
+   * with {@link #agree}, which computes it.
+   */
+  @Benchmark
+  public byte[] agreeMemoHit(Memo memo) {
+    return Keys.agree(ours, theirs, 0);
   }
 }

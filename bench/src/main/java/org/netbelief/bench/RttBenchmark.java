@@ -2,6 +2,8 @@ package org.netbelief.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.math3.distribution.TDistribution;
+import org.netbelief.model.RttBelief;
 import org.netbelief.model.RttModel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,5 +60,47 @@ public class RttBenchmark {
   public void observe() {
     int i = next++;
     rtt.observe(keys[i & (PATHS - 1)], samples[i & MASK], now += 1_000_000L);
+  }
+
+  /**
+   * Beliefs for the quantile benchmarks: 1 024 paths, each with 0 to 15 samples, read at one
+   * time, so 16 distinct degrees of freedom (the simulator's keepalive timeouts repeat ν the
+   * same way: paths with equal evidence, or capped by a level strength).
+   */
+  @State(Scope.Thread)
+  public static class Beliefs {
+    final RttBelief[] beliefs = new RttBelief[PATHS];
+    int next;
+
+    /** Observes and reads the beliefs. */
+    @Setup(Level.Trial)
+    public void setUp() {
+      RttModel m = RttModel.builder().build();
+      SplittableRandom random = new SplittableRandom(0xBE11EFL);
+      for (int i = 0; i < PATHS; i++) {
+        long[] k = m.keys("*", "198.51." + (i & 255) + ".0/24", "q" + i);
+        for (int j = 0; j < (i & 15); j++) {
+          m.observe(k, 20_000_000L + random.nextInt(60_000_000), 1_000_000_000L);
+        }
+        beliefs[i] = m.belief(k, 1_000_000_000L);
+      }
+    }
+  }
+
+  /** A keepalive timeout's predictive 0.999 quantile ({@link RttBelief#quantileNanos}). */
+  @Benchmark
+  public long quantile(Beliefs b) {
+    return b.beliefs[b.next++ & (PATHS - 1)].quantileNanos(0.999);
+  }
+
+  /**
+   * The baseline of {@link #quantile}: the same Student-t quantile without the cache, as every
+   * call computed it before (a commons-math {@code TDistribution} and its inversion).
+   */
+  @Benchmark
+  public long quantileUncached(Beliefs b) {
+    RttBelief r = b.beliefs[b.next++ & (PATHS - 1)];
+    double t = new TDistribution(null, r.degreesOfFreedom()).inverseCumulativeProbability(0.999);
+    return Math.round(Math.exp(r.logMean() + r.predictiveScale() * t));
   }
 }

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The hole-lifetime model's hot paths: a survival update (a keepalive passed), a loss update, the
  * hole-open probability the OPENED factor reads, the planner's keepalive interval, and the (cold)
- * probe decision. The NAT chain has {@code levels} levels; 1024 NATs with pre-generated silences,
+ * probe decision, with and without its candidate pruning (same answers; the ratio is the
+ * pruning's gain). The NAT chain has {@code levels} levels; 1024 NATs with pre-generated silences,
  * indexed with a mask, so the measured methods allocate nothing themselves.
  *
  * <pre>
@@ -116,5 +117,29 @@ public class SurvivalBenchmark {
   public long nextProbeGap() {
     int n = next();
     return planner.nextProbeGapNanos(nats[n], now);
+  }
+
+  /**
+   * The same decision without the candidate pruning (every candidate's two refits and two
+   * interval searches, as before the pruning): the baseline of {@link #nextProbeGap}. Reached
+   * through the planner's package-private test hook.
+   */
+  @Benchmark
+  public long nextProbeGapUnpruned() throws Throwable {
+    int n = next();
+    return (long) UNPRUNED.invokeExact(planner, nats[n], now);
+  }
+
+  private static final java.lang.invoke.MethodHandle UNPRUNED = unpruned();
+
+  private static java.lang.invoke.MethodHandle unpruned() {
+    try {
+      java.lang.reflect.Method m = KeepalivePlanner.class.getDeclaredMethod(
+          "nextProbeGapNanosUnpruned", long[].class, long.class);
+      m.setAccessible(true);
+      return java.lang.invoke.MethodHandles.lookup().unreflect(m);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("KeepalivePlanner has no unpruned probe search", e);
+    }
   }
 }

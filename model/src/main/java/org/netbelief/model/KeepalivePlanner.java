@@ -165,6 +165,10 @@ public final class KeepalivePlanner {
    * {@link #NO_PROBE} when the belief is confident enough that no probe pays. Allocation-free.
    */
   public long nextProbeGapNanos(long[] natKeys, long nowNanos) {
+    return nextProbeGap(natKeys, nowNanos, true);
+  }
+
+  private long nextProbeGap(long[] natKeys, long nowNanos, boolean prune) {
     model.checkKeys(natKeys);
     SurvivalModel.Scratch sc = model.scratch();
     HazardCurve curve = model.hazardCurve();
@@ -181,6 +185,9 @@ public final class KeepalivePlanner {
     double rate0 = 1.0 / i0;
     double bestGain = 0.0;
     double bestGap = -1.0;
+    // A candidate whose gain stays below stopGain·rate0 is never the answer: either a better one
+    // exists, or the answer is NO_PROBE whether it is counted or not. expectedRate prunes with it.
+    double stop = stopGain * rate0;
     // Silences this NAT has lost twice are settled: its timer is below them (one loss may be a
     // lost reply or an outage; two in a row rarely are). Without this the planner kept asking
     // for the edge just above a sharp timer, probe after lost probe (docs/model.md (§8)).
@@ -194,7 +201,8 @@ public final class KeepalivePlanner {
       if (g <= i0 * 1.001) {
         continue;
       }
-      double gain = rate0 - expectedRate(sc, curve, g, frontier, floor, ceiling);
+      double gain = rate0 - expectedRate(sc, curve, g, frontier, floor, ceiling, rate0,
+          prune ? Math.max(bestGain, stop) : Double.NaN);
       if (gain > bestGain) {
         bestGain = gain;
         bestGap = g;
@@ -209,23 +217,59 @@ public final class KeepalivePlanner {
     return SurvivalModel.clampNanos(bestGap, floorNanos, ceilingNanos);
   }
 
-  /** E[1/I'] after a probe at g: survival with probability E[S(g)], loss otherwise. */
+  /**
+   * E[1/I'] after a probe at g: survival with probability E[S(g)], loss otherwise; or, when the
+   * candidate provably cannot reach a gain of {@code need} or more, {@code rate0} (gain 0).
+   *
+   * <p>Pruning without changing any answer (the planner's hot spot: two refits and two interval
+   * searches per candidate, once per lifetime probe of every peer). With up ≤ U = max(prior
+   * interval, frontier after the survival) and down ≤ frontier, both exact in floating point
+   * (each is a {@code Math.min} with that cap), {@code rate0 − (p/U + (1−p)/frontier)} is an upper
+   * bound of the computed gain: IEEE division, addition and subtraction are correctly rounded, so
+   * monotone in each argument. A candidate whose bound is below {@code need} (the best gain so
+   * far, or the stop threshold; NaN: never prune) is dropped before its survival refit; after
+   * that refit the bound tightens to the exact up, and the loss refit is skipped too when it
+   * fails. The caller only takes a gain strictly above the best so far and at least the stop
+   * threshold, so a dropped candidate never was the answer. {@code KeepalivePlannerTest} checks
+   * this against the unpruned computation.
+   */
   private double expectedRate(SurvivalModel.Scratch sc, HazardCurve curve, double g,
-      double frontier, double floor, double ceiling) {
+      double frontier, double floor, double ceiling, double rate0, double need) {
     int bins = curve.bins();
     double p = curve.meanSurvival(sc.alpha, sc.beta, g);
     System.arraycopy(sc.alive, 0, sc.alive2, 0, bins + 1);
     System.arraycopy(sc.dead, 0, sc.dead2, 0, bins + 1);
     sc.alive2[curve.survivalEdge(g)] += LOOKAHEAD;
+    double upCap = Math.max(priorInterval, frontier(sc.alive2));
+    double lossPart = (1.0 - p) / frontier; // ≤ (1 − p)/down
+    if (pruned(rate0 - (p / upCap + lossPart), need)) {
+      return rate0;
+    }
     model.refitHypothetical(sc);
-    double up = Math.min(Math.max(priorInterval, frontier(sc.alive2)),
+    double up = Math.min(upCap,
         curve.longestSilence(sc.alpha2, sc.beta2, reliability, confidence, floor, ceiling));
+    if (pruned(rate0 - (p / up + lossPart), need)) {
+      return rate0;
+    }
     System.arraycopy(sc.alive, 0, sc.alive2, 0, bins + 1);
     sc.dead2[curve.deathEdge(g)] += 1.0;
     model.refitHypothetical(sc);
     double down = Math.min(frontier,
         curve.longestSilence(sc.alpha2, sc.beta2, reliability, confidence, floor, ceiling));
     return p / up + (1.0 - p) / down;
+  }
+
+  /** Whether an upper bound of a candidate's gain rules it out: below {@code need}, or ≤ 0. */
+  private static boolean pruned(double gainBound, double need) {
+    return !Double.isNaN(need) && (gainBound < need || !(gainBound > 0.0));
+  }
+
+  /**
+   * {@link #nextProbeGapNanos} without pruning: every candidate's gain computed in full. For
+   * tests that check the pruning changes no answer.
+   */
+  long nextProbeGapNanosUnpruned(long[] natKeys, long nowNanos) {
+    return nextProbeGap(natKeys, nowNanos, false);
   }
 
   private double frontier(double[] alive) {

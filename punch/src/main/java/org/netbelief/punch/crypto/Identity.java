@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.netbelief.punch.internal.HandshakeMemo;
 
 /**
  * A peer's long-term Ed25519 identity. Its id is the first 16 bytes of SHA-256 of the raw public
@@ -162,6 +163,21 @@ public final class Identity {
      * @return the 64-byte signature
      */
     public byte[] sign(byte[] domain, byte[] m, int off, int len) {
+        // Deterministic (RFC 8032): inside a simulation the four policy runs share the result.
+        Object memo = HandshakeMemo.isOpen() ? HandshakeMemo.key(HandshakeMemo.ED25519_SIGN,
+                seed, 0, seed.length, rawPublic, 0, rawPublic.length, domain, 0, domain.length, m, off, len) : null;
+        byte[] known = memo == null ? null : HandshakeMemo.get(memo);
+        if (known != null) {
+            return known;
+        }
+        byte[] sig = signJoined(domain, m, off, len);
+        if (memo != null) {
+            HandshakeMemo.put(memo, sig);
+        }
+        return sig;
+    }
+
+    private byte[] signJoined(byte[] domain, byte[] m, int off, int len) {
         // Ed25519 signs one array: join domain || m (once per registration, not per packet).
         byte[] msg = new byte[domain.length + len];
         System.arraycopy(domain, 0, msg, 0, domain.length);

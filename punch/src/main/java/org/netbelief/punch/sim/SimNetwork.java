@@ -3,6 +3,7 @@ package org.netbelief.punch.sim;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.netbelief.punch.sim.internal.EventQueue;
+import org.netbelief.punch.sim.internal.IntIntMap;
 import org.netbelief.punch.sim.internal.NatState;
 import org.netbelief.punch.sim.internal.PacketPool;
 import org.netbelief.punch.sim.internal.PairMap;
@@ -68,7 +69,11 @@ public final class SimNetwork {
   private final SplittableRandom random;
   private final EventQueue queue = new EventQueue(1024);
   private final PacketPool pool = new PacketPool(256);
-  private final PairMap addressIndex = new PairMap(64); // (realm, address) -> node
+  // Per realm (index realm + 1; 0 is the Internet), its addresses to their nodes; null until the
+  // realm has a node. One small map per realm instead of one (realm, address) PairMap: 8 bytes a
+  // slot instead of 32, so the Internet's index stays in cache (about 7 % of the 3 000-peer run's
+  // samples were PairMap probes here).
+  private IntIntMap[] realmIndex = new IntIntMap[17];
   private final PairMap socketIndex = new PairMap(64); // (host, port) -> socket id
 
   private int nodeCount;
@@ -157,7 +162,7 @@ public final class SimNetwork {
     if (realm != INTERNET && (realm < 0 || realm >= nodeCount || kind[realm] != KIND_NAT)) {
       throw new IllegalArgumentException("behindNat " + realm + " is not a NAT of this network");
     }
-    if (addressIndex.get(realm, addr) != PairMap.MISSING) {
+    if (lookupIndex(realm, addr) != PairMap.MISSING) {
       throw new IllegalArgumentException("address " + Endpoints.addressToString(addr)
           + " is already taken in realm " + realm);
     }
@@ -173,6 +178,7 @@ public final class SimNetwork {
       nats = Arrays.copyOf(nats, n);
       realmCount = Arrays.copyOf(realmCount, n);
       realmFirst = Arrays.copyOf(realmFirst, n);
+      realmIndex = Arrays.copyOf(realmIndex, n + 1);
     }
     int id = nodeCount++;
     kind[id] = k;
@@ -182,7 +188,10 @@ public final class SimNetwork {
     jitter[id] = link.jitterNanos();
     loss[id] = link.lossProbability();
     up[id] = true;
-    addressIndex.put(realm, addr, id);
+    if (realmIndex[realm + 1] == null) {
+      realmIndex[realm + 1] = new IntIntMap(realm == INTERNET ? 64 : 4);
+    }
+    realmIndex[realm + 1].put(addr, id);
     if (realm != INTERNET && realmCount[realm]++ == 0) {
       realmFirst[realm] = id;
     }
@@ -549,7 +558,13 @@ public final class SimNetwork {
       int only = realmFirst[realm];
       return address[only] == addr ? only : PairMap.MISSING;
     }
-    return addressIndex.get(realm, addr);
+    return lookupIndex(realm, addr);
+  }
+
+  private long lookupIndex(int realm, int addr) {
+    IntIntMap m = realmIndex[realm + 1];
+    int node = m == null ? IntIntMap.MISSING : m.get(addr);
+    return node == IntIntMap.MISSING ? PairMap.MISSING : node;
   }
 
   private void deliver(int host, int slot) {

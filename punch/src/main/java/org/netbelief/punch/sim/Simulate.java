@@ -18,6 +18,7 @@ import org.netbelief.model.fit.Calibration;
 import org.netbelief.model.fit.ReliabilityBin;
 import org.netbelief.punch.belief.BeliefPolicy;
 import org.netbelief.punch.config.ModelConfig;
+import org.netbelief.punch.internal.HandshakeMemo;
 import org.netbelief.punch.report.Plots;
 import org.netbelief.punch.trace.TraceWriter;
 
@@ -125,6 +126,10 @@ public final class Simulate {
     boolean cpuTimed = threads.isCurrentThreadCpuTimeSupported();
     ExecutorService pool = Executors.newFixedThreadPool(
         Math.max(1, Math.min(THREADS, Runtime.getRuntime().availableProcessors())));
+    // The four runs repeat most registration handshakes byte for byte (same seeds, same
+    // identities): they share the public-key results, exactly (HandshakeMemo). About 20 % of
+    // the baselines' CPU went to registration crypto at 3 000 peers before.
+    HandshakeMemo.open(Math.min(1 << 21, 32 * scenario.peers() + 1024));
     try {
       List<Future<?>> jobs = new ArrayList<>();
       for (int k = 0; k < policies.size(); k++) {
@@ -154,6 +159,7 @@ public final class Simulate {
       throw new IllegalStateException("simulation failed", c);
     } finally {
       pool.shutdownNow();
+      HandshakeMemo.close();
     }
     Map<String, RunTime> runTimes = new LinkedHashMap<>();
     for (int k = 0; k < policies.size(); k++) {

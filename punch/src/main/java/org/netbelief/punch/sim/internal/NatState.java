@@ -68,6 +68,15 @@ public final class NatState {
   private int permissionSweepAt = 64;
   private long nextMappingId = 1;
   private int nextPort;
+  // The mapping last found or made, for the next outbound packet of the same flow: a host
+  // behind a home NAT sends most of its packets through one mapping (all of them with
+  // endpoint-independent mapping), and a hit skips the byInternal probe — two dependent cache
+  // misses when 10 000 NATs take turns (about 9 % of a 3 000-peer run's samples were that probe).
+  // Cleared when that entry is removed and on rebind, so a hit is always the entry byInternal
+  // holds for the key.
+  private long lastInternal;
+  private long lastKey;
+  private int lastEntry = -1;
 
   /** Creates the state of a NAT with the given behaviour and external address. */
   public NatState(NatBehavior behavior, int externalAddress, SplittableRandom random) {
@@ -214,6 +223,7 @@ public final class NatState {
    * new external ports; a port-preserving NAT gives the internal port again when it is free.
    */
   public void rebind() {
+    lastEntry = -1;
     byInternal.clear();
     byPort.clear();
     permissions.clear();
@@ -224,11 +234,15 @@ public final class NatState {
   }
 
   private int entryFor(long internal, long key, long now) {
-    long found = byInternal.get(internal, key);
-    if (found == PairMap.MISSING) {
-      return -1;
+    int e = lastEntry;
+    if (e < 0 || internal != lastInternal || key != lastKey) {
+      long found = byInternal.get(internal, key);
+      if (found == PairMap.MISSING) {
+        return -1;
+      }
+      e = (int) found;
+      remember(internal, key, e);
     }
-    int e = (int) found;
     if (expiresAt[e] <= now) {
       removeEntry(e);
       return -1;
@@ -257,10 +271,20 @@ public final class NatState {
     byInternal.put(internal, key, e);
     byPort.put(port, 0, e);
     live++;
+    remember(internal, key, e);
     return e;
   }
 
+  private void remember(long internal, long key, int e) {
+    lastInternal = internal;
+    lastKey = key;
+    lastEntry = e;
+  }
+
   private void removeEntry(int e) {
+    if (e == lastEntry) {
+      lastEntry = -1;
+    }
     byInternal.remove(internalEp[e], mapKey[e]);
     byPort.remove(extPort[e], 0);
     expiresAt[e] = Long.MIN_VALUE;
