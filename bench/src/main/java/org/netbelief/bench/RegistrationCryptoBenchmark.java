@@ -122,20 +122,23 @@ public class RegistrationCryptoBenchmark {
   }
 
   /**
-   * Opens the simulator's {@code HandshakeMemo} for one benchmark's trial (and closes it after),
-   * so only the benchmark that takes this state sees memoized results.
+   * Opens the simulator's {@code HandshakeMemo} for one benchmark's trial and joins it from the
+   * benchmark thread (thread-scoped state: JMH sets it up on that thread), so only the benchmark
+   * that takes this state sees memoized results.
    */
-  @State(Scope.Benchmark)
+  @State(Scope.Thread)
   public static class Memo {
-    /** Opens the memo. */
+    /** Opens the memo and joins it. */
     @Setup(Level.Trial)
     public void open() {
       HandshakeMemo.open(1024);
+      HandshakeMemo.join();
     }
 
-    /** Closes it. */
+    /** Leaves and closes it. */
     @TearDown(Level.Trial)
     public void close() {
+      HandshakeMemo.leave();
       HandshakeMemo.close();
     }
   }

@@ -24,6 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * beyond that new results are computed and not stored. The memo holds private scalars and seeds
  * in memory while open, which is why it is for simulations only.
  *
+ * <p><b>Scope.</b> An open memo serves only the threads that {@link #join} it (the simulator's
+ * run threads, each for the length of its run): a peer or rendezvous running on any other thread
+ * of the same process, while a simulation runs, computes everything itself and never has its
+ * keys stored. Results are copied in and out, so no caller shares an array with another.
+ *
  * <p>Thread-safe: the runs share it from their own threads. Opens nest: the memo empties when
  * the last {@link #close} matches the first {@link #open}.
  */
@@ -104,9 +109,31 @@ public final class HandshakeMemo {
     }
   }
 
-  /** Whether a memo is open. */
+  /** The open memo this thread joined, or null: the crypto of any other thread bypasses it. */
+  private static final ThreadLocal<Table> JOINED = new ThreadLocal<>();
+
+  /**
+   * Makes the calling thread use the open memo until {@link #leave}.
+   *
+   * @throws IllegalStateException when no memo is open
+   */
+  public static void join() {
+    Table t = table;
+    if (t == null) {
+      throw new IllegalStateException("HandshakeMemo.join without open");
+    }
+    JOINED.set(t);
+  }
+
+  /** The calling thread stops using the memo (nothing when it had not joined). */
+  public static void leave() {
+    JOINED.remove();
+  }
+
+  /** Whether the calling thread has joined a memo that is still open. */
   public static boolean isOpen() {
-    return table != null;
+    Table t = JOINED.get();
+    return t != null && t == table;
   }
 
   /** Lookups answered from the memo since it was opened (0 when closed). */
@@ -156,11 +183,11 @@ public final class HandshakeMemo {
 
   /**
    * The stored result for {@code key} (a copy: callers may keep or change it), or null when none
-   * is stored or the memo is closed.
+   * is stored, the memo is closed or this thread has not joined it.
    */
   public static byte[] get(Object key) {
-    Table t = table;
-    if (t == null) {
+    Table t = JOINED.get();
+    if (t == null || t != table) {
       return null;
     }
     byte[] r = t.results.get((Key) key);
@@ -172,10 +199,13 @@ public final class HandshakeMemo {
     return r.clone();
   }
 
-  /** Stores a copy of {@code result} for {@code key}, unless the memo is closed or full. */
+  /**
+   * Stores a copy of {@code result} for {@code key}, unless the memo is closed or full or this
+   * thread has not joined it.
+   */
   public static void put(Object key, byte[] result) {
-    Table t = table;
-    if (t != null && t.results.size() < t.maxEntries) {
+    Table t = JOINED.get();
+    if (t != null && t == table && t.results.size() < t.maxEntries) {
       t.results.putIfAbsent((Key) key, result.clone());
     }
   }

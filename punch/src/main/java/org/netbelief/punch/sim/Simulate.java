@@ -139,7 +139,12 @@ public final class Simulate {
         jobs.add(pool.submit(() -> {
           long w0 = System.nanoTime();
           long c0 = cpuTimed ? threads.getCurrentThreadCpuTime() : -1;
-          stats[kk] = Simulation.run(scenario, p, logs[kk], progress);
+          HandshakeMemo.join(); // this run's thread only: other threads' crypto never sees it
+          try {
+            stats[kk] = Simulation.run(scenario, p, logs[kk], progress);
+          } finally {
+            HandshakeMemo.leave();
+          }
           times[kk] = new RunTime((System.nanoTime() - w0) / 1e9,
               cpuTimed && c0 >= 0 ? (threads.getCurrentThreadCpuTime() - c0) / 1e9 : -1);
           return null;

@@ -49,6 +49,7 @@ class HandshakeMemoTest {
         byte[] smallOrder = new byte[32]; // u = 0: a small-order point, refused
 
         HandshakeMemo.open(1000);
+        HandshakeMemo.join();
         try {
             for (int pass = 0; pass < 2; pass++) {
                 for (int i = 0; i < 8; i++) {
@@ -72,6 +73,7 @@ class HandshakeMemoTest {
             assertThat(HandshakeMemo.hits()).isGreaterThanOrEqualTo(8 + 72 + 2 + 2);
             assertThat(HandshakeMemo.misses()).isEqualTo(8 + 72 + 2 + 2);
         } finally {
+            HandshakeMemo.leave();
             HandshakeMemo.close();
         }
         assertThat(HandshakeMemo.isOpen()).isFalse();
@@ -83,6 +85,7 @@ class HandshakeMemoTest {
         byte[] a = Keys.x25519Private(seeded("a"));
         byte[] b = Keys.x25519Private(seeded("b"));
         HandshakeMemo.open(1);
+        HandshakeMemo.join();
         try {
             byte[] pa = Keys.x25519Public(a);
             byte[] pb = Keys.x25519Public(b); // the memo is full: computed, not stored
@@ -90,8 +93,39 @@ class HandshakeMemoTest {
             assertThat(Keys.x25519Public(a)).isEqualTo(pa);
             assertThat(HandshakeMemo.hits()).isEqualTo(1);
         } finally {
+            HandshakeMemo.leave();
             HandshakeMemo.close();
         }
+    }
+
+    @Test
+    void open_threadNotJoined_computesAndStoresNothing() throws Exception {
+        byte[] a = Keys.x25519Private(seeded("not joined"));
+        byte[] expected = Keys.x25519Public(a);
+        HandshakeMemo.open(100);
+        try {
+            // A real peer on another thread while a simulation runs: its keys never enter the memo.
+            byte[][] seen = new byte[2][];
+            boolean[] open = new boolean[1];
+            Thread t = new Thread(() -> {
+                open[0] = HandshakeMemo.isOpen();
+                seen[0] = Keys.x25519Public(a);
+                seen[1] = Keys.x25519Public(a);
+            });
+            t.start();
+            t.join();
+            assertThat(open[0]).isFalse();
+            assertThat(seen[0]).isEqualTo(expected);
+            assertThat(seen[1]).isEqualTo(expected);
+            assertThat(HandshakeMemo.hits() + HandshakeMemo.misses()).isZero();
+            // The opening thread has not joined either.
+            assertThat(HandshakeMemo.isOpen()).isFalse();
+            Keys.x25519Public(a);
+            assertThat(HandshakeMemo.misses()).isZero();
+        } finally {
+            HandshakeMemo.close();
+        }
+        assertThatThrownBy(HandshakeMemo::join).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
