@@ -62,11 +62,8 @@ public final class UdpDriver implements AutoCloseable {
      * @throws IOException when the socket cannot be opened or bound
      */
     public static UdpDriver open(InetSocketAddress bind) throws IOException {
-        DatagramChannel ch = DatagramChannel.open(bind.getAddress() instanceof java.net.Inet6Address
-                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        DatagramChannel ch = openChannel(bind);
         try {
-            ch.bind(bind);
-            ch.configureBlocking(false);
             Selector sel = Selector.open();
             ch.register(sel, SelectionKey.OP_READ);
             return new UdpDriver(ch, sel);
