@@ -109,8 +109,8 @@ public final class RendezvousEngine implements Engine {
     /**
      * Most sessions tracked for OUTCOMEs at once: 65 536 sessions introduced within the last
      * {@link #OUTCOME_TTL_NANOS} (about 6 MB at worst). With a 5 min wait this serves 218
-     * introductions per second; beyond the cap a new session is not tracked (its reports count as {@link OutcomeDrop#UNKNOWN_SESSION}) and
-     * {@link OutcomeDrop#UNTRACKED} counts it. Older pending sessions are never evicted for new
+     * introductions per second; beyond the cap a new session is not tracked (its reports count
+     * as {@link OutcomeDrop#UNKNOWN_SESSION}) and {@link OutcomeDrop#UNTRACKED} counts it. Older pending sessions are never evicted for new
      * ones, so a burst of introductions cannot flush honest reports.
      */
     public static final int MAX_PENDING_OUTCOMES = 65_536;
