@@ -116,7 +116,14 @@ public final class PeerEngine implements Engine {
     private byte[] linkKey;
     private InetSocketAddress publicEndpoint;
     private long linkInterval;
-    private long linkLastHeard;
+    /** The rendezvous's lease (from REGISTERED): the keepalive interval stays at most a third. */
+    private long linkLease;
+    /**
+     * When the rendezvous last answered a keepalive (or registered us). The keepalive cadence
+     * runs from here, not from the last frame heard: a relayed frame or an offer proves only the
+     * way in, and the model takes the answers as proof that our packets get out (UPLINK).
+     */
+    private long linkLastAnswered;
     private long linkProbeSentAt;
     private int linkMisses;
 
@@ -454,9 +461,9 @@ public final class PeerEngine implements Engine {
         eph = null;
         ephPublic = null;
         publicEndpoint = Endpoints.read(in, r.bodyOffset() + X25519_KEY_LENGTH + PEER_ID_LENGTH);
-        long lease = r.leaseMillis() * 1_000_000L;
-        linkInterval = Math.max(1_000_000L, Math.min(lease / 3, policy.keepaliveIntervalNanos(0, now)));
-        linkLastHeard = now;
+        linkLease = r.leaseMillis() * 1_000_000L;
+        linkInterval = rendezvousKeepaliveNanos(now);
+        linkLastAnswered = now;
         linkProbeSentAt = 0;
         linkMisses = 0;
         reg = Reg.REGISTERED;
@@ -470,18 +477,31 @@ public final class PeerEngine implements Engine {
         return null;
     }
 
+    /**
+     * The rendezvous keepalive interval: the policy's interval for our own NAT's binding (path
+     * key 0), at most a third of the lease so that two lost keepalives do not lose the
+     * registration, at least 1 ms.
+     */
+    private long rendezvousKeepaliveNanos(long now) {
+        return Math.max(1_000_000L, Math.min(linkLease / 3, policy.keepaliveIntervalNanos(0, now)));
+    }
+
     private DropReason onLinkFrame(long now) {
         DropReason d = link.open(r);
         if (d != null) {
             return d;
         }
-        linkLastHeard = now;
         switch (r.type()) {
             case T_KEEPALIVE_ACK: {
                 if (linkProbeSentAt != 0) {
+                    linkLastAnswered = now;
                     observer.onRendezvousAnswer(now - r.firstLong(), now);
                     linkProbeSentAt = 0;
                     linkMisses = 0;
+                    // The policy's interval for our NAT may have moved since registration (a
+                    // learning policy starts at its floor and lengthens it as the binding's
+                    // lifetime is learnt): follow it, once per answered keepalive.
+                    linkInterval = rendezvousKeepaliveNanos(now);
                 }
                 InetSocketAddress seen = Endpoints.read(in, r.bodyOffset() + 8);
                 if (!seen.equals(publicEndpoint)) {
@@ -982,10 +1002,10 @@ public final class PeerEngine implements Engine {
                         return regNextSend;
                     }
                     sendLinkKeepalive(now);
-                } else if (linkProbeSentAt == 0 && now - linkLastHeard >= linkInterval) {
+                } else if (linkProbeSentAt == 0 && now - linkLastAnswered >= linkInterval) {
                     sendLinkKeepalive(now);
                 }
-                return linkProbeSentAt != 0 ? linkProbeSentAt + RENDEZVOUS_PROBE_TIMEOUT_NANOS : linkLastHeard + linkInterval;
+                return linkProbeSentAt != 0 ? linkProbeSentAt + RENDEZVOUS_PROBE_TIMEOUT_NANOS : linkLastAnswered + linkInterval;
             default:
                 return Long.MAX_VALUE;
         }

@@ -182,6 +182,26 @@ class EngineTest {
     }
 
     @Test
+    void relay_framesFromTheRendezvous_rendezvousKeepalivesGoOnAnsweringAtTheirInterval() {
+        // Relayed frames prove only the way in; the keepalive answers are what tells the model
+        // that our packets get out (UPLINK). So relayed traffic must not stand in for them.
+        net.drop = (f, t) -> !f.equals(RV) && !t.equals(RV);
+        establish();
+        net.runFor(5 * SEC);
+        int before = obsA.rendezvous;
+        long interval = Math.min(RendezvousEngine.LEASE_MILLIS * 1_000_000L / 3,
+                new DefaultPunchPolicy().keepaliveIntervalNanos(0, net.now));
+        for (int i = 0; i < 60; i++) { // bob talks to us through the relay every 2 s
+            assertThat(b.send("alice", text("relayed " + i), net.now)).isTrue();
+            net.runFor(2 * SEC);
+        }
+        assertThat(net.host(A).data).hasSize(60);
+        // One answer per interval, less one for the phase.
+        assertThat(obsA.rendezvous - before).isGreaterThanOrEqualTo((int) (120 * SEC / interval) - 1);
+        assertThat(net.host(A).of(PunchEvent.Kind.CLOSED)).isEmpty();
+    }
+
+    @Test
     void relay_otherPeerVanishes_sessionClosedAsPeerUnreachable() {
         net.drop = (f, t) -> !f.equals(RV) && !t.equals(RV);
         establish();
@@ -229,6 +249,62 @@ class EngineTest {
         net.drop = (f, t) -> f.equals(B);
         net.runFor(RendezvousEngine.LEASE_MILLIS * 1_000_000L + 2 * SEC);
         assertThat(rv.registrations()).isEqualTo(1);
+    }
+
+    @Test
+    void rendezvousKeepalive_policyIntervalLengthens_followedAfterTheNextAnswer() {
+        // A learning policy starts at its floor and lengthens our NAT's keepalive interval as it
+        // learns the binding's lifetime: 2 s before `switchAt`, 8 s after. The engine re-reads it
+        // at every answered rendezvous keepalive, so after the switch the rendezvous hears from
+        // us every 8 s, not every 2 s as set at registration (lease 60 s: cap 20 s).
+        long[] switchAt = {Long.MAX_VALUE};
+        DefaultPunchPolicy base = new DefaultPunchPolicy();
+        PunchPolicy learning = new PunchPolicy() {
+            @Override
+            public double candidateScore(long k, int kind, boolean same, long now) {
+                return base.candidateScore(k, kind, same, now);
+            }
+
+            @Override
+            public long retryDelayNanos(int round, long now) {
+                return base.retryDelayNanos(round, now);
+            }
+
+            @Override
+            public boolean giveUpAndRelay(int rounds, long elapsed, long now) {
+                return base.giveUpAndRelay(rounds, elapsed, now);
+            }
+
+            @Override
+            public long keepaliveIntervalNanos(long k, long now) {
+                return now < switchAt[0] ? 2 * SEC : 8 * SEC;
+            }
+
+            @Override
+            public long probeTimeoutNanos(long k, long rtt, long now) {
+                return base.probeTimeoutNanos(k, rtt, now);
+            }
+
+            @Override
+            public int missesBeforeLost(long k, long now) {
+                return base.missesBeforeLost(k, now);
+            }
+        };
+        rv = new RendezvousEngine(net.host(RV), rnd);
+        net.attach(RV, rv);
+        a = new PeerEngine(Identity.generate(rnd), "alice", RV, List.of(A), true, learning, obsA, net.host(A), rnd);
+        net.attach(A, a);
+        a.start(net.now);
+        net.runFor(20 * SEC);
+        int early = obsA.rendezvous; // the registration's answer and one per 2 s since
+        assertThat(early).isBetween(9, 12);
+        switchAt[0] = net.now;
+        net.runFor(2 * SEC); // the next answer re-reads the interval
+        int afterSwitch = obsA.rendezvous;
+        net.runFor(40 * SEC);
+        // 40 s at 8 s: 5 answers (at 2 s: 20). Bounds: the phase of the first 8 s gap.
+        assertThat(obsA.rendezvous - afterSwitch).isBetween(4, 6);
+        assertThat(a.registered()).isTrue();
     }
 
     @Test
