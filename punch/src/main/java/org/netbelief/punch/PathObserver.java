@@ -7,8 +7,8 @@ import java.net.InetSocketAddress;
  *
  * <p>A path is a (peer, remote endpoint) pair named by a 64-bit {@code pathKey}. The engine calls
  * {@link #onPathCreated} once, on the control path, with everything a model needs to derive the
- * path's features (peer, endpoint, candidate kind, both NATs' discovered classes); every later call is primitive-only so the hot
- * path neither allocates nor boxes. Only authenticated packets produce calls: a forged, replayed or
+ * path's features (peer, endpoint, candidate kind, both NATs' discovered classes); every later
+ * call is primitive-only so the hot path neither allocates nor boxes. Only authenticated packets produce calls: a forged, replayed or
  * malformed datagram never reaches the observer.
  *
  * <p>Calls come from the engine's thread only. Implementations must not throw and should be
