@@ -166,22 +166,21 @@ public final class PeerEngine implements Engine {
     private final Map<String, Session> byPeer = new HashMap<>();
     /** The earliest time a timer has work; {@link #plan} sets it at the end of every entry point. */
     private long nextDeadline = Long.MAX_VALUE;
-    // Timer scratch, reused so that planning and the timer pass allocate nothing. The visitors
-    // are created once (a lambda capturing `this` would otherwise be a new object per call).
+    /*
+     * The live sessions again, dense, with each session's timer deadline in a parallel primitive
+     * array: planning (after every datagram) and the timer pass read one small long[] and touch
+     * only the sessions that are due. Each Session is a separate object, usually cold when a
+     * timer fires in a large simulation. A removal moves the last entry into the gap (slot).
+     */
+    private Session[] live = new Session[4];
+    private long[] liveDeadline = new long[4];
+    private int liveCount;
+    // Timer scratch, reused so that planning and the timer pass allocate nothing. The visitor is
+    // created once (a lambda capturing `this` would otherwise be a new object per call).
     private long planMin;
-    private long timerNow;
     private Session[] due = new Session[4];
     private int dueCount;
     private final Consumer<Request> requestMin = q -> planMin = Math.min(planMin, requestDue(q));
-    private final Consumer<Session> sessionMin = s -> planMin = Math.min(planMin, s.deadline);
-    private final Consumer<Session> collectDue = s -> {
-        if (s.deadline <= timerNow) {
-            if (dueCount == due.length) {
-                due = Arrays.copyOf(due, 2 * dueCount);
-            }
-            due[dueCount++] = s;
-        }
-    };
 
     private static final class Request {
         long id;
@@ -214,7 +213,8 @@ public final class PeerEngine implements Engine {
         long probeSentAt;
         long probeSilence;
         int misses;
-        long deadline;
+        /** Index in {@code live} and {@code liveDeadline}; -1 once the session is gone. */
+        int slot = -1;
         int remoteNatClass;
         /** The OUTCOME of this session was sent (once: at its first resolution). */
         boolean outcomeSent;
@@ -658,8 +658,10 @@ public final class PeerEngine implements Engine {
         Session previous = byPeer.get(s.peerId);
         if (previous != null) {
             sessions.remove(previous.id); // a new introduction to the same peer replaces the old session
+            removeLive(previous);
         }
         sessions.put(sid, s);
+        addLive(s);
         byPeer.put(s.peerId, s);
         if (!s.peerName.isEmpty()) {
             byPeer.put(s.peerName, s);
@@ -690,7 +692,7 @@ public final class PeerEngine implements Engine {
         if (s.state == RELAY) {
             s.lastRecv = now;
             if (s.probeSentAt == 0) {
-                s.deadline = now + s.keepalive;
+                setDeadline(s, now + s.keepalive);
             }
         }
         if (type == T_DATA) {
@@ -700,7 +702,7 @@ public final class PeerEngine implements Engine {
         } else if (s.state == RELAY && s.probeSentAt != 0) {
             s.probeSentAt = 0;
             s.misses = 0;
-            s.deadline = now + s.keepalive;
+            setDeadline(s, now + s.keepalive);
         }
         return null;
     }
@@ -749,7 +751,7 @@ public final class PeerEngine implements Engine {
                     s.misses = 0;
                     // Re-plan after each answered keepalive: lifetime probes may have moved it.
                     s.keepalive = policy.keepaliveIntervalNanos(s.pathKey, now);
-                    s.deadline = now + s.keepalive;
+                    setDeadline(s, now + s.keepalive);
                 }
                 return null;
             case T_INTRO: {
@@ -794,7 +796,7 @@ public final class PeerEngine implements Engine {
         }
         s.lastRecv = now;
         if (s.probeSentAt == 0) {
-            s.deadline = now + s.keepalive;
+            setDeadline(s, now + s.keepalive);
         }
         if (!from.equals(s.remote) && s.link.lastWasFreshest()) {
             movePath(s, from, now);
@@ -850,7 +852,7 @@ public final class PeerEngine implements Engine {
         }
         s.nextRound = now + policy.retryDelayNanos(firstPath(s), s.round, now);
         s.round++;
-        s.deadline = s.nextRound;
+        setDeadline(s, s.nextRound);
     }
 
     private static long firstPath(Session s) {
@@ -873,7 +875,7 @@ public final class PeerEngine implements Engine {
         s.misses = 0;
         s.probeSentAt = 0;
         s.keepalive = policy.keepaliveIntervalNanos(pathKey, now);
-        s.deadline = now + s.keepalive;
+        setDeadline(s, now + s.keepalive);
         sink.event(new PunchEvent(PunchEvent.Kind.ESTABLISHED, now, s.peerId, s.peerName, "direct", remote, rtt, s.round,
                 policy.successProbability(pathKey, now), s.keepalive, null));
         reportOutcome(s, OUTCOME_DIRECT);
@@ -901,7 +903,7 @@ public final class PeerEngine implements Engine {
         s.probeSentAt = 0;
         s.misses = 0;
         s.keepalive = policy.keepaliveIntervalNanos(0, now);
-        s.deadline = now + s.keepalive;
+        setDeadline(s, now + s.keepalive);
         sink.event(new PunchEvent(PunchEvent.Kind.RELAYED, now, s.peerId, s.peerName, "relay", rendezvous, 0, s.round,
                 Double.NaN, 0, "punching-gave-up"));
         sink.event(new PunchEvent(PunchEvent.Kind.ESTABLISHED, now, s.peerId, s.peerName, "relay", rendezvous, 0, s.round,
@@ -910,7 +912,7 @@ public final class PeerEngine implements Engine {
     }
 
     private void sessionTimer(Session s, long now) {
-        if (s.deadline > now) {
+        if (liveDeadline[s.slot] > now) {
             return;
         }
         if (s.state == PUNCHING) {
@@ -940,7 +942,7 @@ public final class PeerEngine implements Engine {
         p = FrameWriter.keepalive(out, p, now);
         emit(s.link.seal(out, 0, p), s.remote);
         observer.onSend(s.pathKey, PathObserver.PROBE_KEEPALIVE, now);
-        s.deadline = now + policy.probeTimeoutNanos(s.pathKey, s.rtt, now);
+        setDeadline(s, now + policy.probeTimeoutNanos(s.pathKey, s.rtt, now));
     }
 
     /**
@@ -955,21 +957,56 @@ public final class PeerEngine implements Engine {
         }
         if (link == null) { // registering again: try later, count nothing
             s.probeSentAt = 0;
-            s.deadline = now + s.keepalive;
+            setDeadline(s, now + s.keepalive);
             return;
         }
         s.probeSentAt = now;
         sendRelayed(s, T_KEEPALIVE, now);
-        s.deadline = now + Math.max(policy.probeTimeoutNanos(0, 0, now), RENDEZVOUS_PROBE_TIMEOUT_NANOS);
+        setDeadline(s, now + Math.max(policy.probeTimeoutNanos(0, 0, now), RENDEZVOUS_PROBE_TIMEOUT_NANOS));
     }
 
     private void removeSession(Session s, long now, String reason) {
         sessions.remove(s.id);
+        removeLive(s);
         byPeer.remove(s.peerId, s);
         if (!s.peerName.isEmpty()) {
             byPeer.remove(s.peerName, s);
         }
         sink.event(PunchEvent.simple(PunchEvent.Kind.CLOSED, now, s.peerId, s.peerName, s.remote, reason));
+    }
+
+    private void addLive(Session s) {
+        if (liveCount == live.length) {
+            live = Arrays.copyOf(live, 2 * liveCount);
+            liveDeadline = Arrays.copyOf(liveDeadline, 2 * liveCount);
+        }
+        s.slot = liveCount;
+        live[liveCount] = s;
+        liveDeadline[liveCount] = Long.MAX_VALUE; // set by the first punch round
+        liveCount++;
+    }
+
+    private void removeLive(Session s) {
+        int i = s.slot;
+        if (i < 0) {
+            return;
+        }
+        int last = --liveCount;
+        if (i != last) {
+            Session moved = live[last];
+            live[i] = moved;
+            liveDeadline[i] = liveDeadline[last];
+            moved.slot = i;
+        }
+        live[last] = null;
+        s.slot = -1;
+    }
+
+    /** Sets a session's timer; a session that is gone has none. */
+    private void setDeadline(Session s, long at) {
+        if (s.slot >= 0) {
+            liveDeadline[s.slot] = at;
+        }
     }
 
     // ---------------------------------------------------------------- timers
@@ -998,16 +1035,20 @@ public final class PeerEngine implements Engine {
             discoveryTimer(nowNanos);
             requestTimers(connects, true, nowNanos);
             requestTimers(accepts, false, nowNanos);
-            if (sessions.size() > 0) {
-                // Due sessions are gathered first (the visit must not change the map; a session
-                // timer may remove its session), in the map's order, and allocation-free.
-                timerNow = nowNanos;
-                sessions.forEachValue(collectDue);
-                for (int i = 0; i < dueCount; i++) {
-                    Session s = due[i];
-                    if (sessions.get(s.id) == s) {
-                        sessionTimer(s, nowNanos);
+            // Due sessions are gathered first: a session timer may remove its session, which
+            // moves another into its slot.
+            for (int i = 0; i < liveCount; i++) {
+                if (liveDeadline[i] <= nowNanos) {
+                    if (dueCount == due.length) {
+                        due = Arrays.copyOf(due, 2 * dueCount);
                     }
+                    due[dueCount++] = live[i];
+                }
+            }
+            for (int i = 0; i < dueCount; i++) {
+                Session s = due[i];
+                if (s.slot >= 0) { // not removed by an earlier one (a sink calling close)
+                    sessionTimer(s, nowNanos);
                 }
             }
         } catch (RuntimeException e) {
@@ -1034,10 +1075,8 @@ public final class PeerEngine implements Engine {
             accepts.forEachValue(requestMin);
             next = Math.min(next, planMin);
         }
-        if (sessions.size() > 0) {
-            planMin = Long.MAX_VALUE;
-            sessions.forEachValue(sessionMin);
-            next = Math.min(next, planMin);
+        for (int i = 0; i < liveCount; i++) {
+            next = Math.min(next, liveDeadline[i]);
         }
         nextDeadline = next;
     }
