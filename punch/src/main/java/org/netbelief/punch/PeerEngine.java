@@ -52,7 +52,7 @@ import org.netbelief.punch.wire.FrameWriter;
  * before its timeout) is harmless.
  *
  * <p>Single-threaded. The receive path of an established session (decode, authenticate, observe,
- * deliver) and the timer pass allocate nothing.
+ * deliver) allocates nothing, nor does a timer pass over established sessions.
  */
 public final class PeerEngine implements Engine {
     /** Resend interval of REGISTER and REGISTER_PROOF. */
