@@ -153,9 +153,27 @@ public final class KeepalivePlanner {
    * longer), so the main binding never explores. Allocation-free.
    */
   public long keepaliveIntervalNanos(long[] natKeys, long nowNanos) {
-    long planned = model.longestSilenceNanos(natKeys, reliability, confidence, floorNanos,
-        ceilingNanos, nowNanos);
-    // longestSilenceNanos left this thread's scratch loaded with the NAT's counts.
+    model.checkKeys(natKeys);
+    SurvivalModel.Scratch sc = model.scratch();
+    model.load(natKeys, nowNanos, sc);
+    double cap = Math.max(priorInterval, frontier(sc.alive));
+    // The cap first: the search stops at the cap's bin when the answer is the cap (the common
+    // case once the NAT is learnt), skipping the bins above it and the bisection. clampNanos is
+    // monotone, so min(clamp(g), clamp(cap)) = clamp(min(g, cap)), and min(cap, search) is the
+    // same double as before (HazardCurve#longestSilenceBelow): the same nanoseconds.
+    double g = model.hazardCurve().longestSilenceBelow(sc.alpha, sc.beta, reliability,
+        confidence, floorNanos * 1e-9, ceilingNanos * 1e-9, cap);
+    return SurvivalModel.clampNanos(Math.min(cap, g), floorNanos, ceilingNanos);
+  }
+
+  /**
+   * {@link #keepaliveIntervalNanos} as it was computed before the cap-first search: the full
+   * search, then the cap. The reference for tests and the baseline of the JMH benchmark.
+   */
+  long keepaliveIntervalNanosReference(long[] natKeys, long nowNanos) {
+    long planned = model.longestSilenceNanosReference(natKeys, reliability, confidence,
+        floorNanos, ceilingNanos, nowNanos);
+    // longestSilenceNanosReference left this thread's scratch loaded with the NAT's counts.
     double cap = Math.max(priorInterval, frontier(model.scratch().alive));
     return Math.min(planned, SurvivalModel.clampNanos(cap, floorNanos, ceilingNanos));
   }
@@ -165,10 +183,30 @@ public final class KeepalivePlanner {
    * {@link #NO_PROBE} when the belief is confident enough that no probe pays. Allocation-free.
    */
   public long nextProbeGapNanos(long[] natKeys, long nowNanos) {
-    return nextProbeGap(natKeys, nowNanos, true);
+    return nextProbeGap(natKeys, nowNanos, true, true);
   }
 
-  private long nextProbeGap(long[] natKeys, long nowNanos, boolean prune) {
+  /**
+   * {@link #nextProbeGapNanos} with the full interval searches of before the cap-first search
+   * (pruning kept): the reference for tests and the benchmark's baseline.
+   */
+  long nextProbeGapNanosReference(long[] natKeys, long nowNanos) {
+    return nextProbeGap(natKeys, nowNanos, true, false);
+  }
+
+  /**
+   * The interval search capped at {@code limit}: {@code min(limit, longestSilence)}, through
+   * {@link HazardCurve#longestSilenceBelow} ({@code capFirst}) or the reference search.
+   */
+  private double search(HazardCurve curve, double[] alpha, double[] beta, double floor,
+      double ceiling, double limit, boolean capFirst) {
+    double g = capFirst
+        ? curve.longestSilenceBelow(alpha, beta, reliability, confidence, floor, ceiling, limit)
+        : curve.longestSilenceReference(alpha, beta, reliability, confidence, floor, ceiling);
+    return Math.min(limit, g);
+  }
+
+  private long nextProbeGap(long[] natKeys, long nowNanos, boolean prune, boolean capFirst) {
     model.checkKeys(natKeys);
     SurvivalModel.Scratch sc = model.scratch();
     HazardCurve curve = model.hazardCurve();
@@ -177,8 +215,7 @@ public final class KeepalivePlanner {
     int bins = curve.bins();
     model.load(natKeys, nowNanos, sc);
     double frontier = Math.max(priorInterval, frontier(sc.alive));
-    double i0 = Math.min(frontier,
-        curve.longestSilence(sc.alpha, sc.beta, reliability, confidence, floor, ceiling));
+    double i0 = search(curve, sc.alpha, sc.beta, floor, ceiling, frontier, capFirst);
     if (i0 >= ceiling) {
       return NO_PROBE;
     }
@@ -202,7 +239,7 @@ public final class KeepalivePlanner {
         continue;
       }
       double gain = rate0 - expectedRate(sc, curve, g, frontier, floor, ceiling, rate0,
-          prune ? Math.max(bestGain, stop) : Double.NaN);
+          prune ? Math.max(bestGain, stop) : Double.NaN, capFirst);
       if (gain > bestGain) {
         bestGain = gain;
         bestGap = g;
@@ -234,7 +271,8 @@ public final class KeepalivePlanner {
    * this against the unpruned computation.
    */
   private double expectedRate(SurvivalModel.Scratch sc, HazardCurve curve, double g,
-      double frontier, double floor, double ceiling, double rate0, double need) {
+      double frontier, double floor, double ceiling, double rate0, double need,
+      boolean capFirst) {
     int bins = curve.bins();
     double p = curve.meanSurvival(sc.alpha, sc.beta, g);
     System.arraycopy(sc.alive, 0, sc.alive2, 0, bins + 1);
@@ -246,16 +284,14 @@ public final class KeepalivePlanner {
       return rate0;
     }
     model.refitHypothetical(sc);
-    double up = Math.min(upCap,
-        curve.longestSilence(sc.alpha2, sc.beta2, reliability, confidence, floor, ceiling));
+    double up = search(curve, sc.alpha2, sc.beta2, floor, ceiling, upCap, capFirst);
     if (pruned(rate0 - (p / up + lossPart), need)) {
       return rate0;
     }
     System.arraycopy(sc.alive, 0, sc.alive2, 0, bins + 1);
     sc.dead2[curve.deathEdge(g)] += 1.0;
     model.refitHypothetical(sc);
-    double down = Math.min(frontier,
-        curve.longestSilence(sc.alpha2, sc.beta2, reliability, confidence, floor, ceiling));
+    double down = search(curve, sc.alpha2, sc.beta2, floor, ceiling, frontier, capFirst);
     return p / up + (1.0 - p) / down;
   }
 
@@ -269,7 +305,7 @@ public final class KeepalivePlanner {
    * tests that check the pruning changes no answer.
    */
   long nextProbeGapNanosUnpruned(long[] natKeys, long nowNanos) {
-    return nextProbeGap(natKeys, nowNanos, false);
+    return nextProbeGap(natKeys, nowNanos, false, true);
   }
 
   private double frontier(double[] alive) {

@@ -420,6 +420,21 @@ public final class SurvivalModel implements HoleLifetime {
     return clampNanos(g, floorNanos, ceilingNanos);
   }
 
+  /**
+   * {@link #longestSilenceNanos} through {@link HazardCurve#longestSilenceReference}: the
+   * computation before the fast search, for tests and the benchmark's baseline.
+   */
+  long longestSilenceNanosReference(long[] natKeys, double reliability, double confidence,
+      long floorNanos, long ceilingNanos, long nowNanos) {
+    checkKeys(natKeys);
+    checkPlan(reliability, confidence, floorNanos, ceilingNanos);
+    Scratch sc = scratch.get();
+    load(natKeys, nowNanos, sc);
+    double g = curve.longestSilenceReference(sc.alpha, sc.beta, reliability, confidence,
+        floorNanos * NANOS, ceilingNanos * NANOS);
+    return clampNanos(g, floorNanos, ceilingNanos);
+  }
+
   /** How many times doubt on change discounted a NAT's evidence. */
   public long doubtEvents() {
     return doubts.get();

@@ -152,6 +152,54 @@ class KeepalivePlannerTest {
     assertThat(none).isGreaterThan(100);
   }
 
+  /**
+   * The cap-first interval and probe searches must return the same nanoseconds as the reference
+   * computation (full search, then the cap) over random evidence histories (fixed seed): NATs
+   * with timers from 10 s to 20 min, two-level chains with the simulator's strengths (0.005,
+   * 0.005) and stronger ones, decay over minutes to hours, survivals and losses of random blame,
+   * asked after every observation. Tolerance zero: the fast path evaluates the same expressions
+   * on the same doubles and only skips work whose outcome is known (see
+   * HazardCurve#longestSilenceBelow). Both regimes must occur: the frontier cap binding, and the
+   * belief itself limiting the interval.
+   */
+  @Test
+  void keepaliveInterval_capFirst_sameAnswerAsReference() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(20261125L);
+    int capped = 0;
+    int searched = 0;
+    for (int run = 0; run < 40; run++) {
+      double k = run % 2 == 0 ? 0.005 : 0.005 + rnd.nextDouble();
+      SurvivalModel m = SurvivalModel.builder().levelStrengths(0.005, k).build();
+      KeepalivePlanner p = KeepalivePlanner.builder(m).build();
+      long[] keys = {FeatureKeys.of("global", "*"), FeatureKeys.of("nat", "n" + run)};
+      double timer = 10.0 * Math.pow(120.0, rnd.nextDouble());
+      long now = 0;
+      for (int step = 0; step < 80; step++) {
+        now += (long) (rnd.nextDouble() * (step % 3 == 0 ? 3600.0 : 60.0) * S);
+        long gap = (long) (S * 3.0 * Math.pow(300.0, rnd.nextDouble()));
+        if (gap < timer * S) {
+          m.observeSurvival(keys, gap, now);
+        } else {
+          m.observeLoss(keys, gap, rnd.nextDouble() < 0.5 ? 1.0 : 0.5, now);
+        }
+        long fast = p.keepaliveIntervalNanos(keys, now);
+        assertThat(fast).as("run %d step %d", run, step)
+            .isEqualTo(p.keepaliveIntervalNanosReference(keys, now));
+        assertThat(p.nextProbeGapNanos(keys, now)).as("probe, run %d step %d", run, step)
+            .isEqualTo(p.nextProbeGapNanosReference(keys, now));
+        long uncapped = m.longestSilenceNanos(keys, p.reliability(), p.confidence(),
+            p.floorNanos(), p.ceilingNanos(), now);
+        if (fast < uncapped) {
+          capped++;
+        } else {
+          searched++;
+        }
+      }
+    }
+    assertThat(capped).isGreaterThan(200);
+    assertThat(searched).isGreaterThan(200);
+  }
+
   @Test
   void intervalAndProbe_afterWarmUp_allocateNothing() {
     SurvivalModel m = SurvivalModel.builder().build();
