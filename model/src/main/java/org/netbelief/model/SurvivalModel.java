@@ -57,6 +57,14 @@ public final class SurvivalModel implements HoleLifetime {
   private final double doubtKeep;
   private final double doubtMinEvidence;
   private final AtomicLong doubts = new AtomicLong();
+  /**
+   * Writes this model has made to its table, counted after each write: a reader that finds the
+   * same count before and after its work saw no write in between. With {@link #ownsTable}, the
+   * table has no other writer, so an unchanged count means unchanged rows (the planner's memo).
+   */
+  private final AtomicLong writes = new AtomicLong();
+  /** Whether the table was made by this model (no other writer can change its rows). */
+  private final boolean ownsTable;
   private final ThreadLocal<Scratch> scratch;
 
   /** Per-thread working arrays: the bins' Betas, death posteriors and derived keys. */
@@ -76,6 +84,8 @@ public final class SurvivalModel implements HoleLifetime {
     final long[] keys;
     final double[] sf = new double[2];
     final double[] moments = new double[2];
+    /** The planner's memo of its keepalive interval (see KeepalivePlanner). */
+    final Memo intervalMemo;
 
     Scratch(int bins, int levels) {
       alpha = new double[bins];
@@ -91,10 +101,54 @@ public final class SurvivalModel implements HoleLifetime {
       alive2 = new double[bins + 1];
       dead2 = new double[bins + 1];
       keys = new long[levels];
+      intervalMemo = new Memo(levels);
+    }
+  }
+
+  /**
+   * One remembered planner answer, per thread: valid for the same planner, the same NAT keys,
+   * the same count of model writes, and times in [{@code fromNanos}, {@code untilNanos}].
+   * Thread-confined (it lives in the thread's scratch), so plain fields suffice.
+   */
+  static final class Memo {
+    Object owner;
+    final long[] keys;
+    long writes;
+    long fromNanos;
+    long untilNanos = Long.MIN_VALUE; // empty
+    long value;
+
+    Memo(int levels) {
+      keys = new long[levels];
+    }
+
+    /** Whether this memo answers {@code owner}'s question about {@code natKeys} at a time. */
+    boolean holds(Object owner, long[] natKeys, long writes, long nowNanos) {
+      if (this.owner != owner || this.writes != writes || nowNanos < fromNanos
+          || nowNanos > untilNanos) {
+        return false;
+      }
+      for (int i = 0; i < keys.length; i++) {
+        if (keys[i] != natKeys[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    void set(Object owner, long[] natKeys, long writes, long fromNanos, long untilNanos,
+        long value) {
+      this.owner = owner;
+      System.arraycopy(natKeys, 0, keys, 0, keys.length);
+      this.writes = writes;
+      this.fromNanos = fromNanos;
+      this.untilNanos = untilNanos;
+      this.value = value;
     }
   }
 
   private SurvivalModel(Builder b) {
+    this.ownsTable = b.table == null;
     this.table = b.table != null ? b.table
         : EvidenceTable.builder().halfLife(Duration.ofHours(24)).maxRows(1 << 16).build();
     this.curve = new HazardCurve(b.bins, b.minSeconds, b.maxSeconds);
@@ -238,6 +292,7 @@ public final class SurvivalModel implements HoleLifetime {
     int edge = curve.survivalEdge(g);
     if (edge >= 1) {
       table.observeAll(binKeys(natKeys, edge, sc.keys), 0, natKeys.length, 1.0, 0.0, nowNanos);
+      writes.incrementAndGet(); // after the write: see #writes
     }
   }
 
@@ -277,6 +332,7 @@ public final class SurvivalModel implements HoleLifetime {
     }
     int edge = curve.deathEdge(g);
     table.observeAll(binKeys(natKeys, edge, sc.keys), 0, natKeys.length, 0.0, blame, nowNanos);
+    writes.incrementAndGet(); // after the writes (the discount's too): see #writes
   }
 
   // ---------------------------------------------------------------------------------- queries
@@ -523,6 +579,19 @@ public final class SurvivalModel implements HoleLifetime {
 
   Scratch scratch() {
     return scratch.get();
+  }
+
+  /**
+   * The count of writes this model has made so far, or −1 when its table is shared (then rows
+   * may change without this model knowing, and nothing may be remembered across calls).
+   */
+  long writeCount() {
+    return ownsTable ? writes.get() : -1L;
+  }
+
+  /** The table's half-life in nanoseconds. */
+  long halfLifeNanos() {
+    return table.halfLifeNanos();
   }
 
   /**
