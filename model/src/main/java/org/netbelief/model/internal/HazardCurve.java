@@ -471,6 +471,8 @@ public final class HazardCurve {
    * {@code S(e_b)·h_b / (1 − S(e_j))}, with successes for the bins before the death bin. Bin b's
    * prior is Beta(k·m_b, k·(1 − m_b)). Results go to {@code alpha}, {@code beta}; {@code q} (length
    * ≥ B) and {@code prefix} (length ≥ B + 1) are scratch. Allocation-free; O(B·(B + sweeps·D)) for D edges with deaths.
+   * The sweeps stop early at a fixed point (q unchanged, bit for bit, by a sweep: every
+   * further sweep would repeat it), which changes no result.
    */
   public void fit(double[] priorMean, double k, double[] alive, double[] dead, int sweeps,
       double[] alpha, double[] beta, double[] q, double[] prefix) {
@@ -516,8 +518,16 @@ public final class HazardCurve {
           later += pb;
         }
       }
+      boolean moved = false;
       for (int b = 0; b < bins; b++) {
-        q[b] = alpha[b] / (alpha[b] + beta[b]);
+        double qb = alpha[b] / (alpha[b] + beta[b]);
+        moved |= qb != q[b];
+        q[b] = qb;
+      }
+      if (!moved) {
+        // A fixed point, bit for bit: every further sweep would compute the same prefix, the
+        // same counts and the same q, so stopping changes no result.
+        break;
       }
     }
   }
