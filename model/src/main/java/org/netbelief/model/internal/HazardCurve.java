@@ -329,7 +329,7 @@ public final class HazardCurve {
       double n = a + beta[b];
       double mb = digamma(n) - digamma(a);
       double vb = trigamma(a) - trigamma(n);
-      if (surelyAtMost(m + mb, v + vb, c, lnOneOverEps)
+      if (surelyAtMost(m + mb, v + vb, c, eps, lnOneOverEps)
           || probabilityBelow(m + mb, v + vb, r) <= eps) {
         m += mb;
         v += vb;
@@ -387,40 +387,70 @@ public final class HazardCurve {
     return ceiling;
   }
 
-  /** Margin in log-probability of {@link #surelyAtMost}: far above the rounding it must cover. */
+  /** Relative margin of {@link #surelyAtMost}: far above the rounding it must cover. */
   private static final double CERTIFICATE_MARGIN = 1e-6;
   /** Largest Gamma shape {@link #surelyAtMost} decides: keeps the rounding below the margin. */
   private static final double CERTIFICATE_MAX_SHAPE = 1e6;
+  /** E₁(1) = Γ(0, 1), rounded up. */
+  private static final double E1_OF_ONE_UP = 0.2193839344;
+  /** 1/e = Γ(1, 1), rounded up. */
+  private static final double INV_E_UP = 0.3678794412;
+  /** Euler's γ = −Γ'(1), rounded up. */
+  private static final double EULER_GAMMA_UP = 0.5772156650;
+  /** min Γ on [1, 2] (at 1.4616…), rounded down. */
+  private static final double GAMMA_MIN_DOWN = 0.8856031944;
 
   /**
-   * Whether {@code probabilityBelow(m, v, r) ≤ eps} is certain without computing it, from the
-   * Chernoff bound of the Gamma upper tail: for X ~ Gamma(a, 1) and x &gt; a,
+   * Whether {@code probabilityBelow(m, v, r) ≤ eps} is certain without computing it: a bound
+   * of the Gamma upper tail Q(a, x), with a = M²/V and x = (M/V)·(−ln r) computed exactly as
+   * {@link #probabilityBelow} computes them.
    *
-   * <pre>
-   *   Q(a, x) = P(X ≥ x) ≤ inf_s e^{−sx} (1 − s)^{−a} = exp(−(x − a − a·ln(x/a)))
-   * </pre>
+   * <ul>
+   *   <li>Shape a &lt; 1 (the U-shaped bins' case: most of −log S's variance from bins whose
+   *       mean is near 1). With Q = a·Γ(a, x)/Γ(1 + a): for x &lt; 1, Γ(a, x) = ∫_x^1
+   *       t^{a−1}e^{−t} dt + Γ(a, 1) ≤ e^{−x}(1 − x^a)/a + (1 − a)·E₁(1) + a/e (e^{−t} ≤ e^{−x}
+   *       on [x, 1]; Γ(a, 1) is convex in a, so below its chord from Γ(0, 1) = E₁(1) to Γ(1, 1)
+   *       = 1/e); for x ≥ 1, Γ(a, x) ≤ x^{a−1}e^{−x} (t^{a−1} ≤ x^{a−1} on [x, ∞)). And Γ(1 + a)
+   *       ≥ max(1 − γa, 0.8856…) (the tangent at 1 of the convex Γ, and its minimum on [1, 2]).
+   *   <li>Any shape up to 10⁶, x &gt; a: the Chernoff bound Q(a, x) ≤ inf_s e^{−sx}(1 − s)^{−a} =
+   *       exp(−(x − a − a·ln(x/a))) (optimum s = 1 − a/x).
+   * </ul>
    *
-   * (optimum s = 1 − a/x). With a = M²/V and x = (M/V)·(−ln r) computed exactly as {@link
-   * #probabilityBelow} computes them, the answer is true only when the bound's exponent exceeds
-   * ln(1/eps) by {@link #CERTIFICATE_MARGIN}: then the exact Q is below eps·e^{−10⁻⁶}, and the
-   * computed {@link #gammaQ} (relative error below 10⁻⁹ for shapes up to {@link
-   * #CERTIFICATE_MAX_SHAPE}: the rounding of its log-prefactor, whose terms are below 10⁷ there)
-   * cannot reach eps. False means "compute it"; never a wrong true. Two divisions and one
-   * logarithm, against {@link #gammaQ}'s log-gamma, logarithm, exponential and series.
+   * True only when a bound is below eps by the relative margin 10⁻⁶: the computed {@link
+   * #gammaQ} (relative error below 10⁻⁹ here: the rounding of its log-prefactor, whose terms
+   * are below 10⁷ for these shapes) then cannot exceed eps. False means "compute it"; never a
+   * wrong true ({@code HazardCurveTest.surelyAtMost_certified_probabilityBelowWithinEps}). A
+   * logarithm and one or two exponentials, against {@link #gammaQ}'s log-gamma, logarithm,
+   * exponential and series.
    *
    * @param c −ln r
    * @param lnOneOverEps ln(1/eps)
    */
-  static boolean surelyAtMost(double m, double v, double c, double lnOneOverEps) {
+  static boolean surelyAtMost(double m, double v, double c, double eps, double lnOneOverEps) {
     if (!(m > 0.0) || !(v > 0.0)) {
       return false; // probabilityBelow's own shortcuts are cheap
     }
     double shape = m * m / v;
     double x = (m / v) * c;
-    if (!(x > shape) || shape > CERTIFICATE_MAX_SHAPE) {
+    if (!(x > 0.0) || !(shape > 0.0) || shape > CERTIFICATE_MAX_SHAPE) {
       return false;
     }
-    return x - shape - shape * Math.log(x / shape) >= lnOneOverEps + CERTIFICATE_MARGIN;
+    if (shape < 1.0) {
+      double gammaOnePlusA = Math.max(1.0 - EULER_GAMMA_UP * shape, GAMMA_MIN_DOWN);
+      double upper; // a·Γ(a, x) bounded above
+      double lnX = Math.log(x);
+      if (x < 1.0) {
+        upper = Math.exp(-x) * -Math.expm1(shape * lnX)
+            + shape * ((1.0 - shape) * E1_OF_ONE_UP + shape * INV_E_UP);
+      } else {
+        upper = shape * Math.exp((shape - 1.0) * lnX - x);
+      }
+      if (upper <= eps * gammaOnePlusA * (1.0 - CERTIFICATE_MARGIN)) {
+        return true;
+      }
+    }
+    return x > shape
+        && x - shape - shape * Math.log(x / shape) >= lnOneOverEps + CERTIFICATE_MARGIN;
   }
 
   // ------------------------------------------------------------------------------ evidence

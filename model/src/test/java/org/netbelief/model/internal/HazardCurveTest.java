@@ -143,6 +143,7 @@ class HazardCurveTest {
   void surelyAtMost_certified_probabilityBelowWithinEps() {
     double[][] targets = {{0.99, 0.99}, {0.999, 0.99}, {0.9, 0.95}, {0.99, 0.999}};
     int certified = 0;
+    int certifiedSmallShape = 0;
     int uncertain = 0;
     for (double[] t : targets) {
       double r = t[0];
@@ -154,8 +155,9 @@ class HazardCurveTest {
           double m = Math.pow(10, lm);
           double v = Math.pow(10, lv);
           double p = HazardCurve.probabilityBelow(m, v, r);
-          if (HazardCurve.surelyAtMost(m, v, c, ln)) {
+          if (HazardCurve.surelyAtMost(m, v, c, eps, ln)) {
             certified++;
+            certifiedSmallShape += m * m / v < 1.0 ? 1 : 0;
             assertThat(p).as("M=%s V=%s r=%s", m, v, r).isLessThanOrEqualTo(eps);
           } else if (p <= eps) {
             uncertain++;
@@ -164,6 +166,7 @@ class HazardCurveTest {
       }
     }
     assertThat(certified).isGreaterThan(10_000);
+    assertThat(certifiedSmallShape).isGreaterThan(10_000);
     assertThat(uncertain).isGreaterThan(100);
   }
 
