@@ -40,7 +40,9 @@ import org.netbelief.model.internal.HazardCurve;
  * <p><b>Thread safety and allocation.</b> Thread-safe: evidence lives in the (concurrent) table;
  * each thread uses its own scratch arrays. {@link #observeSurvival}, {@link #observeLoss} and
  * {@link #holeOpenProbability} allocate nothing once the rows exist and the thread's scratch is
- * made.
+ * made. The model counts its writes (one atomic increment per update), so that {@link
+ * KeepalivePlanner} can reuse an interval while a NAT's evidence is unchanged; with a shared
+ * table ({@link Builder#table}) it cannot know of other writers, and nothing is reused.
  */
 public final class SurvivalModel implements HoleLifetime {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -587,11 +589,6 @@ public final class SurvivalModel implements HoleLifetime {
    */
   long writeCount() {
     return ownsTable ? writes.get() : -1L;
-  }
-
-  /** The table's half-life in nanoseconds. */
-  long halfLifeNanos() {
-    return table.halfLifeNanos();
   }
 
   /**
