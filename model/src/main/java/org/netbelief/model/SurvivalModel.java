@@ -40,7 +40,9 @@ import org.netbelief.model.internal.HazardCurve;
  * <p><b>Thread safety and allocation.</b> Thread-safe: evidence lives in the (concurrent) table;
  * each thread uses its own scratch arrays. {@link #observeSurvival}, {@link #observeLoss} and
  * {@link #holeOpenProbability} allocate nothing once the rows exist and the thread's scratch is
- * made.
+ * made. The model counts its writes (one atomic increment per update), so that {@link
+ * KeepalivePlanner} can reuse an interval while a NAT's evidence is unchanged; with a shared
+ * table ({@link Builder#table}) it cannot know of other writers, and nothing is reused.
  */
 public final class SurvivalModel implements HoleLifetime {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -57,6 +59,14 @@ public final class SurvivalModel implements HoleLifetime {
   private final double doubtKeep;
   private final double doubtMinEvidence;
   private final AtomicLong doubts = new AtomicLong();
+  /**
+   * Writes this model has made to its table, counted after each write: a reader that finds the
+   * same count before and after its work saw no write in between. With {@link #ownsTable}, the
+   * table has no other writer, so an unchanged count means unchanged rows (the planner's memo).
+   */
+  private final AtomicLong writes = new AtomicLong();
+  /** Whether the table was made by this model (no other writer can change its rows). */
+  private final boolean ownsTable;
   private final ThreadLocal<Scratch> scratch;
 
   /** Per-thread working arrays: the bins' Betas, death posteriors and derived keys. */
@@ -76,6 +86,8 @@ public final class SurvivalModel implements HoleLifetime {
     final long[] keys;
     final double[] sf = new double[2];
     final double[] moments = new double[2];
+    /** The planner's memo of its keepalive interval (see KeepalivePlanner). */
+    final Memo intervalMemo;
 
     Scratch(int bins, int levels) {
       alpha = new double[bins];
@@ -91,10 +103,54 @@ public final class SurvivalModel implements HoleLifetime {
       alive2 = new double[bins + 1];
       dead2 = new double[bins + 1];
       keys = new long[levels];
+      intervalMemo = new Memo(levels);
+    }
+  }
+
+  /**
+   * One remembered planner answer, per thread: valid for the same planner, the same NAT keys,
+   * the same count of model writes, and times in [{@code fromNanos}, {@code untilNanos}].
+   * Thread-confined (it lives in the thread's scratch), so plain fields suffice.
+   */
+  static final class Memo {
+    Object owner;
+    final long[] keys;
+    long writes;
+    long fromNanos;
+    long untilNanos = Long.MIN_VALUE; // empty
+    long value;
+
+    Memo(int levels) {
+      keys = new long[levels];
+    }
+
+    /** Whether this memo answers {@code owner}'s question about {@code natKeys} at a time. */
+    boolean holds(Object owner, long[] natKeys, long writes, long nowNanos) {
+      if (this.owner != owner || this.writes != writes || nowNanos < fromNanos
+          || nowNanos > untilNanos) {
+        return false;
+      }
+      for (int i = 0; i < keys.length; i++) {
+        if (keys[i] != natKeys[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    void set(Object owner, long[] natKeys, long writes, long fromNanos, long untilNanos,
+        long value) {
+      this.owner = owner;
+      System.arraycopy(natKeys, 0, keys, 0, keys.length);
+      this.writes = writes;
+      this.fromNanos = fromNanos;
+      this.untilNanos = untilNanos;
+      this.value = value;
     }
   }
 
   private SurvivalModel(Builder b) {
+    this.ownsTable = b.table == null;
     this.table = b.table != null ? b.table
         : EvidenceTable.builder().halfLife(Duration.ofHours(24)).maxRows(1 << 16).build();
     this.curve = new HazardCurve(b.bins, b.minSeconds, b.maxSeconds);
@@ -238,6 +294,7 @@ public final class SurvivalModel implements HoleLifetime {
     int edge = curve.survivalEdge(g);
     if (edge >= 1) {
       table.observeAll(binKeys(natKeys, edge, sc.keys), 0, natKeys.length, 1.0, 0.0, nowNanos);
+      writes.incrementAndGet(); // after the write: see #writes
     }
   }
 
@@ -277,6 +334,7 @@ public final class SurvivalModel implements HoleLifetime {
     }
     int edge = curve.deathEdge(g);
     table.observeAll(binKeys(natKeys, edge, sc.keys), 0, natKeys.length, 0.0, blame, nowNanos);
+    writes.incrementAndGet(); // after the writes (the discount's too): see #writes
   }
 
   // ---------------------------------------------------------------------------------- queries
@@ -420,6 +478,21 @@ public final class SurvivalModel implements HoleLifetime {
     return clampNanos(g, floorNanos, ceilingNanos);
   }
 
+  /**
+   * {@link #longestSilenceNanos} through {@link HazardCurve#longestSilenceReference}: the
+   * computation before the fast search, for tests and the benchmark's baseline.
+   */
+  long longestSilenceNanosReference(long[] natKeys, double reliability, double confidence,
+      long floorNanos, long ceilingNanos, long nowNanos) {
+    checkKeys(natKeys);
+    checkPlan(reliability, confidence, floorNanos, ceilingNanos);
+    Scratch sc = scratch.get();
+    load(natKeys, nowNanos, sc);
+    double g = curve.longestSilenceReference(sc.alpha, sc.beta, reliability, confidence,
+        floorNanos * NANOS, ceilingNanos * NANOS);
+    return clampNanos(g, floorNanos, ceilingNanos);
+  }
+
   /** How many times doubt on change discounted a NAT's evidence. */
   public long doubtEvents() {
     return doubts.get();
@@ -508,6 +581,14 @@ public final class SurvivalModel implements HoleLifetime {
 
   Scratch scratch() {
     return scratch.get();
+  }
+
+  /**
+   * The count of writes this model has made so far, or −1 when its table is shared (then rows
+   * may change without this model knowing, and nothing may be remembered across calls).
+   */
+  long writeCount() {
+    return ownsTable ? writes.get() : -1L;
   }
 
   /**

@@ -152,6 +152,143 @@ class KeepalivePlannerTest {
     assertThat(none).isGreaterThan(100);
   }
 
+  /**
+   * The cap-first interval and probe searches must return the same nanoseconds as the reference
+   * computation (full search, then the cap) over random evidence histories (fixed seed): NATs
+   * with timers from 10 s to 20 min, two-level chains with the simulator's strengths (0.005,
+   * 0.005) and stronger ones, decay over minutes to hours, survivals and losses of random blame,
+   * asked after every observation. Tolerance zero: the fast path evaluates the same expressions
+   * on the same doubles and only skips work whose outcome is known (see
+   * HazardCurve#longestSilenceBelow). Both regimes must occur: the frontier cap binding, and the
+   * belief itself limiting the interval.
+   */
+  @Test
+  void keepaliveInterval_capFirst_sameAnswerAsReference() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(20261125L);
+    int capped = 0;
+    int searched = 0;
+    for (int run = 0; run < 40; run++) {
+      double k = run % 2 == 0 ? 0.005 : 0.005 + rnd.nextDouble();
+      SurvivalModel m = SurvivalModel.builder().levelStrengths(0.005, k).build();
+      KeepalivePlanner p = KeepalivePlanner.builder(m).build();
+      long[] keys = {FeatureKeys.of("global", "*"), FeatureKeys.of("nat", "n" + run)};
+      double timer = 10.0 * Math.pow(120.0, rnd.nextDouble());
+      long now = 0;
+      for (int step = 0; step < 80; step++) {
+        now += (long) (rnd.nextDouble() * (step % 3 == 0 ? 3600.0 : 60.0) * S);
+        long gap = (long) (S * 3.0 * Math.pow(300.0, rnd.nextDouble()));
+        if (gap < timer * S) {
+          m.observeSurvival(keys, gap, now);
+        } else {
+          m.observeLoss(keys, gap, rnd.nextDouble() < 0.5 ? 1.0 : 0.5, now);
+        }
+        long fast = p.keepaliveIntervalNanos(keys, now);
+        assertThat(fast).as("run %d step %d", run, step)
+            .isEqualTo(p.keepaliveIntervalNanosReference(keys, now));
+        assertThat(p.nextProbeGapNanos(keys, now)).as("probe, run %d step %d", run, step)
+            .isEqualTo(p.nextProbeGapNanosReference(keys, now));
+        long uncapped = m.longestSilenceNanos(keys, p.reliability(), p.confidence(),
+            p.floorNanos(), p.ceilingNanos(), now);
+        if (fast < uncapped) {
+          capped++;
+        } else {
+          searched++;
+        }
+      }
+    }
+    assertThat(capped).isGreaterThan(200);
+    assertThat(searched).isGreaterThan(200);
+  }
+
+  /**
+   * The memo must return what a fresh computation returns: random histories as above, and after
+   * each observation the interval asked at 6 increasing times spread over up to 12 minutes (so
+   * inside and beyond the 5-minute window), each compared with the reference computation at the
+   * same time. Tolerance zero. The memo must actually answer (a hit: the thread's memo covered
+   * the time), or the comparison would prove nothing.
+   */
+  @Test
+  void keepaliveInterval_memo_sameAnswerAsFreshComputation() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(7L);
+    int hits = 0;
+    int asked = 0;
+    for (int run = 0; run < 30; run++) {
+      SurvivalModel m = SurvivalModel.builder().levelStrengths(0.005, 0.005).build();
+      KeepalivePlanner p = KeepalivePlanner.builder(m).build();
+      long[] keys = {FeatureKeys.of("global", "*"), FeatureKeys.of("nat", "n" + run)};
+      double timer = 10.0 * Math.pow(60.0, rnd.nextDouble());
+      long now = 0;
+      for (int step = 0; step < 60; step++) {
+        now += (long) (rnd.nextDouble() * 1800.0 * S);
+        long gap = (long) (S * 3.0 * Math.pow(300.0, rnd.nextDouble()));
+        if (gap < timer * S) {
+          m.observeSurvival(keys, gap, now);
+        } else {
+          m.observeLoss(keys, gap, rnd.nextDouble() < 0.5 ? 1.0 : 0.5, now);
+        }
+        for (int ask = 0; ask < 6; ask++) {
+          now += (long) (rnd.nextDouble() * 120.0 * S);
+          SurvivalModel.Memo memo = m.scratch().intervalMemo;
+          boolean hit = memo.owner == p && memo.writes == m.writeCount()
+              && now >= memo.fromNanos && now <= memo.untilNanos;
+          long answer = p.keepaliveIntervalNanos(keys, now);
+          assertThat(answer).as("run %d step %d ask %d", run, step, ask)
+              .isEqualTo(p.keepaliveIntervalNanosReference(keys, now));
+          asked++;
+          hits += hit ? 1 : 0;
+        }
+      }
+    }
+    assertThat(hits).isGreaterThan(asked / 3);
+  }
+
+  /**
+   * New evidence must invalidate the memo at once: the interval is remembered, then two
+   * survivals at a longer edge move the frontier up (and later a loss below it brings the
+   * interval down); each next answer, asked within the memo's window, must be the new one.
+   * Without the write count in the memo key both would return the remembered interval.
+   */
+  @Test
+  void keepaliveInterval_newEvidence_invalidatesMemo() {
+    SurvivalModel m = SurvivalModel.builder().levelStrengths(0.005, 0.005).build();
+    KeepalivePlanner p = KeepalivePlanner.builder(m).build();
+    long[] keys = {FeatureKeys.of("global", "*"), FeatureKeys.of("nat", "self")};
+    for (int i = 0; i < 3; i++) {
+      m.observeSurvival(keys, 32 * S, 0); // credited to the 31.0 s edge
+    }
+    long first = p.keepaliveIntervalNanos(keys, S);
+    assertThat(p.keepaliveIntervalNanos(keys, 2 * S)).isEqualTo(first); // remembered
+    m.observeSurvival(keys, 70 * S, 3 * S); // the 68.5 s edge
+    m.observeSurvival(keys, 70 * S, 3 * S);
+    long longer = p.keepaliveIntervalNanos(keys, 4 * S);
+    assertThat(longer).isGreaterThan(first)
+        .isEqualTo(p.keepaliveIntervalNanosReference(keys, 4 * S));
+    m.observeLoss(keys, 20 * S, 1.0, 5 * S);
+    long shorter = p.keepaliveIntervalNanos(keys, 6 * S);
+    assertThat(shorter).isLessThan(longer)
+        .isEqualTo(p.keepaliveIntervalNanosReference(keys, 6 * S));
+  }
+
+  /**
+   * A model over a shared table cannot see other writers, so it must not remember: evidence
+   * written to the table directly (as another model over the same table would) must show in
+   * the next interval.
+   */
+  @Test
+  void keepaliveInterval_sharedTable_seesWritesByOthers() {
+    EvidenceTable table = EvidenceTable.builder().halfLife(Duration.ofHours(24)).build();
+    SurvivalModel m = SurvivalModel.builder().table(table).build();
+    KeepalivePlanner p = KeepalivePlanner.builder(m).build();
+    long before = p.keepaliveIntervalNanos(nat, S);
+    int edge = m.hazardCurve().survivalEdge(70.0);
+    for (int i = 0; i < 3; i++) {
+      table.observe(SurvivalModel.binKey(nat[0], edge), 1.0, 0.0, 2 * S);
+    }
+    long after = p.keepaliveIntervalNanos(nat, 3 * S);
+    assertThat(after).isGreaterThan(before)
+        .isEqualTo(p.keepaliveIntervalNanosReference(nat, 3 * S));
+  }
+
   @Test
   void intervalAndProbe_afterWarmUp_allocateNothing() {
     SurvivalModel m = SurvivalModel.builder().build();

@@ -132,6 +132,89 @@ class HazardCurveTest {
     }
   }
 
+  /**
+   * The Chernoff certificate may skip an incomplete-gamma evaluation only when that evaluation
+   * would have passed: over a log grid of (M, V) from 1e-8 to 1e4 and several (r, confidence),
+   * every certified pair has probabilityBelow ≤ eps as computed. The grid must also exercise it
+   * (certified pairs exist, and pairs just outside the bound are left to gammaQ), or the test
+   * would prove nothing.
+   */
+  @Test
+  void surelyAtMost_certified_probabilityBelowWithinEps() {
+    double[][] targets = {{0.99, 0.99}, {0.999, 0.99}, {0.9, 0.95}, {0.99, 0.999}};
+    int certified = 0;
+    int certifiedSmallShape = 0;
+    int uncertain = 0;
+    for (double[] t : targets) {
+      double r = t[0];
+      double eps = 1.0 - t[1];
+      double c = -Math.log(r);
+      double ln = -Math.log(eps);
+      for (double lm = -8; lm <= 4; lm += 0.05) {
+        for (double lv = -16; lv <= 8; lv += 0.05) {
+          double m = Math.pow(10, lm);
+          double v = Math.pow(10, lv);
+          double p = HazardCurve.probabilityBelow(m, v, r);
+          if (HazardCurve.surelyAtMost(m, v, c, eps, ln)) {
+            certified++;
+            certifiedSmallShape += m * m / v < 1.0 ? 1 : 0;
+            assertThat(p).as("M=%s V=%s r=%s", m, v, r).isLessThanOrEqualTo(eps);
+          } else if (p <= eps) {
+            uncertain++;
+          }
+        }
+      }
+    }
+    assertThat(certified).isGreaterThan(10_000);
+    assertThat(certifiedSmallShape).isGreaterThan(10_000);
+    assertThat(uncertain).isGreaterThan(100);
+  }
+
+  /**
+   * The cap-first search is the reference search, bit for bit, wherever the caller's cap lets
+   * it matter: min(limit, longestSilenceBelow(limit)) == min(limit, longestSilenceReference)
+   * for random bin Betas (U-shaped priors with survivals and deaths, strong and weak evidence),
+   * random limits (bin edges and points inside bins) and the planner's targets. Both outcomes
+   * must occur (the search stopped at the limit, and a crossing below it was bisected).
+   * Tolerance zero: the fast path evaluates the same expressions on the same doubles.
+   */
+  @Test
+  void longestSilenceBelow_anyLimit_sameAsReference() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(6L);
+    double[] alpha = new double[32];
+    double[] beta = new double[32];
+    int stopped = 0;
+    int bisected = 0;
+    for (int trial = 0; trial < 20_000; trial++) {
+      double k = rnd.nextBoolean() ? 0.005 : Math.pow(10, -3 + 4 * rnd.nextDouble());
+      double timer = Math.pow(3600.0, rnd.nextDouble());
+      double n = rnd.nextInt(4) == 0 ? 0.0 : Math.pow(10, 2 * rnd.nextDouble());
+      for (int b = 0; b < 32; b++) {
+        double m = Math.max(0.05, Math.min(1 - 1e-6, 1 - 0.2 * rnd.nextDouble()));
+        alpha[b] = k * m + (curve.edge(b + 1) < timer ? n * rnd.nextDouble() : 0.0);
+        beta[b] = k * (1 - m)
+            + (curve.edge(b + 1) >= timer && rnd.nextInt(3) == 0 ? rnd.nextDouble() : 0.0);
+      }
+      double limit = rnd.nextBoolean() ? curve.edge(1 + rnd.nextInt(32))
+          : Math.pow(3600.0, rnd.nextDouble());
+      double r = rnd.nextBoolean() ? 0.99 : 0.9 + 0.099 * rnd.nextDouble();
+      double conf = rnd.nextBoolean() ? 0.99 : 0.9 + 0.099 * rnd.nextDouble();
+      double floor = 5.0;
+      double ceiling = rnd.nextBoolean() ? 600.0 : 3600.0;
+      double ref = curve.longestSilenceReference(alpha, beta, r, conf, floor, ceiling);
+      double fast = curve.longestSilenceBelow(alpha, beta, r, conf, floor, ceiling, limit);
+      assertThat(Math.min(limit, fast)).as("trial %d", trial).isEqualTo(Math.min(limit, ref));
+      assertThat(curve.longestSilence(alpha, beta, r, conf, floor, ceiling)).isEqualTo(ref);
+      if (fast == Double.POSITIVE_INFINITY) {
+        stopped++;
+      } else if (fast < limit && fast > floor && fast < ceiling) {
+        bisected++;
+      }
+    }
+    assertThat(stopped).isGreaterThan(1000);
+    assertThat(bisected).isGreaterThan(1000);
+  }
+
   @Test
   void constructor_badRange_throwsNamingValue() {
     assertThatThrownBy(() -> new HazardCurve(32, 10.0, 5.0))
