@@ -208,6 +208,12 @@ public final class RendezvousEngine implements Engine {
         final InetSocketAddress[] observed = new InetSocketAddress[3];
         /** The filtering the peer reported (NatClass), 0 unknown. */
         int filtering;
+        /**
+         * No longer in {@code byId} (closed, expired, or replaced by a new registration of the
+         * same peer); set wherever {@code byId} drops it, so a reference cached elsewhere (a
+         * relay's) is valid exactly while this is false.
+         */
+        boolean gone;
     }
 
     /** An introduced session awaiting both peers' OUTCOME. */
@@ -237,6 +243,13 @@ public final class RendezvousEngine implements Engine {
         long sid;
         String a;
         String b;
+        /**
+         * The registrations of a and b as last looked up, or null: a relayed frame reuses them
+         * while they are not {@link Registration#gone}, instead of a {@code byId} lookup per
+         * frame (a String-keyed hash probe; the mesh-like baseline relays every packet).
+         */
+        Registration regA;
+        Registration regB;
     }
 
     private static final class Offer {
@@ -374,7 +387,9 @@ public final class RendezvousEngine implements Engine {
         if (type == T_DISCOVER) {
             return onDiscover(reg, from);
         }
-        if (!from.equals(reg.endpoint) && reg.link.lastWasFreshest()) {
+        // Identity first: the simulator's adapter hands back the same address object for a
+        // cached sender, and equals on a cold registration's address is four dependent loads.
+        if (from != reg.endpoint && !from.equals(reg.endpoint) && reg.link.lastWasFreshest()) {
             reg.endpoint = from; // NAT rebinding: the registration follows its freshest packet
         }
         switch (type) {
@@ -398,6 +413,7 @@ public final class RendezvousEngine implements Engine {
             case T_CLOSE:
                 byLink.remove(reg.link.id());
                 byId.remove(reg.idHex);
+                reg.gone = true;
                 goneSinceSweep.add(reg.idHex);
                 return null;
             default:
@@ -571,6 +587,7 @@ public final class RendezvousEngine implements Engine {
         reg.lastSeen = now;
         if (old != null) {
             byLink.remove(old.link.id());
+            old.gone = true; // replaced in byId just below
         }
         byId.put(idHex, reg);
         byLink.put(reg.link.id(), reg);
@@ -861,13 +878,22 @@ public final class RendezvousEngine implements Engine {
         if (relay == null) {
             return DropReason.UNKNOWN_SESSION;
         }
-        String other = relay.a.equals(reg.idHex) ? relay.b : relay.b.equals(reg.idHex) ? relay.a : null;
+        boolean fromA = relay.a.equals(reg.idHex);
+        String other = fromA ? relay.b : relay.b.equals(reg.idHex) ? relay.a : null;
         if (other == null) {
             return DropReason.UNEXPECTED;
         }
-        Registration to = byId.get(other);
-        if (to == null) {
-            return DropReason.UNKNOWN_SESSION;
+        Registration to = fromA ? relay.regB : relay.regA;
+        if (to == null || to.gone) {
+            to = byId.get(other);
+            if (to == null) {
+                return DropReason.UNKNOWN_SESSION;
+            }
+            if (fromA) {
+                relay.regB = to;
+            } else {
+                relay.regA = to;
+            }
         }
         int p = to.link.begin(out, 0, T_RELAY_DATA);
         p = FrameWriter.relay(out, p, sid, in, r.payloadOffset(), r.payloadLength());
@@ -908,6 +934,7 @@ public final class RendezvousEngine implements Engine {
             if (nowNanos - reg.lastSeen > lease) {
                 byLink.remove(reg.link.id());
                 byId.remove(reg.idHex);
+                reg.gone = true;
                 goneSinceSweep.add(reg.idHex);
             } else {
                 leases.add(new LeaseEntry(reg.lastSeen, reg));

@@ -30,7 +30,10 @@ import org.netbelief.punch.sim.internal.PacketPool;
  * converted through two small direct-mapped caches (a sender's endpoint to one shared
  * {@code InetSocketAddress}, and a destination {@code InetSocketAddress}, by identity, to its
  * endpoint), and datagrams are copied into reused buffers, so the adapter allocates nothing per
- * packet in the steady state. The caches have a fixed size: an engine that talks to many
+ * packet in the steady state. The buffers belong to the network ({@link Buffers}, one per
+ * {@link SimNetwork}, shared by all its adapters), not to each adapter: a network runs on one
+ * thread, so one set serves every engine, stays in cache, and saves two 1 500-byte buffers per
+ * engine (about 3 KB of the heap per simulated peer, twice that with a lifetime prober). The caches have a fixed size: an engine that talks to many
  * endpoints over a run (a rendezvous, a peer that punches to many candidates) keeps a constant
  * footprint, and a miss only costs one conversion. The engine's {@code InetSocketAddress}es are
  * simulated addresses: nothing is resolved or opened.
@@ -43,9 +46,48 @@ public final class EngineApplication implements SimApplication, EngineSink {
     void start(long nowNanos);
   }
 
+  /**
+   * The datagram buffers of every adapter on one network (single-threaded, like the network).
+   *
+   * <p>Inbound, a stack: an engine handling a datagram may send, and a send over links without
+   * delay delivers at once, so another adapter's {@code onDatagram} (or this one's) runs before
+   * the first returns. Each nesting level gets its own buffer, so a nested delivery never
+   * overwrites the datagram an outer engine is still reading; the stack grows only as deep as
+   * deliveries nest (one level with any link delay). Outbound, one scratch array: a send copies
+   * it into the network's packet pool before anything else can run.
+   */
+  static final class Buffers {
+    private ByteBuffer[] in = new ByteBuffer[2];
+    private int depth;
+    final byte[] scratch = new byte[PacketPool.MAX_PAYLOAD];
+
+    /** The buffer of the next nesting level; {@link #pop} gives it back. */
+    ByteBuffer push() {
+      if (depth == in.length) {
+        in = java.util.Arrays.copyOf(in, depth * 2);
+      }
+      ByteBuffer b = in[depth];
+      if (b == null) {
+        b = ByteBuffer.allocate(PacketPool.MAX_PAYLOAD);
+        in[depth] = b;
+      }
+      depth++;
+      return b;
+    }
+
+    void pop() {
+      depth--;
+    }
+
+    /** Nesting levels in use (for tests). */
+    int depth() {
+      return depth;
+    }
+  }
+
   private final EngineSink events;
-  private final ByteBuffer in = ByteBuffer.allocate(PacketPool.MAX_PAYLOAD);
-  private final byte[] scratch = new byte[PacketPool.MAX_PAYLOAD];
+  /** The network's shared buffers, from the socket at bind time (own ones off a SimNetwork). */
+  private Buffers buffers;
   /**
    * Sender endpoint to the address object handed to the engine, direct-mapped by a hash of the
    * endpoint. A hit hands the engine the same object as last time, so its own lookups (equals on
@@ -129,6 +171,7 @@ public final class EngineApplication implements SimApplication, EngineSink {
       throw new IllegalStateException("attach the engine before binding the application");
     }
     socket = s;
+    buffers = SimNetwork.buffersOf(s);
     if (starter != null) {
       starter.start(nowNanos);
     }
@@ -137,11 +180,27 @@ public final class EngineApplication implements SimApplication, EngineSink {
 
   @Override
   public void onDatagram(SimSocket s, byte[] data, int offset, int length, long from, long now) {
-    in.clear();
-    in.put(data, offset, length);
-    in.flip();
-    engine.onDatagram(in, address(from), now);
+    Buffers b = buffers();
+    ByteBuffer in = b.push();
+    try {
+      in.clear();
+      in.put(data, offset, length);
+      in.flip();
+      engine.onDatagram(in, address(from), now);
+    } finally {
+      b.pop();
+    }
     rearm();
+  }
+
+  private Buffers buffers() {
+    Buffers b = buffers;
+    if (b == null) {
+      // Called before onStart (a test driving the adapter by hand): buffers of its own.
+      b = new Buffers();
+      buffers = b;
+    }
+    return b;
   }
 
   @Override
@@ -163,6 +222,7 @@ public final class EngineApplication implements SimApplication, EngineSink {
     if (datagram.hasArray()) {
       socket.send(ep, datagram.array(), datagram.arrayOffset() + datagram.position(), len);
     } else {
+      byte[] scratch = buffers().scratch;
       datagram.get(datagram.position(), scratch, 0, len);
       socket.send(ep, scratch, 0, len);
     }

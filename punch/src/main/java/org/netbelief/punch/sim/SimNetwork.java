@@ -41,6 +41,12 @@ import org.netbelief.punch.sim.internal.PairMap;
  *
  * Packets live in pooled slots, events are four primitives in a heap, NAT tables are primitive
  * hash maps: the loop allocates nothing per packet once the pools have grown to the run's peak.
+ * At 10 000 peers the network is far larger than the caches, so the layout is chosen for cache
+ * misses per packet: a node's link, realm and socket fields sit together in one stride of a
+ * single {@code long[]} (one or two cache lines per node a packet crosses, instead of one line
+ * per field array), a host's first two sockets are found from its node record without a hash
+ * probe, and the engines' datagram buffers are shared by the network
+ * ({@link EngineApplication}).
  *
  * <pre>{@code
  * SimNetwork net = new SimNetwork(42);
@@ -74,21 +80,32 @@ public final class SimNetwork {
   // slot instead of 32, so the Internet's index stays in cache (about 7 % of the 3 000-peer run's
   // samples were PairMap probes here).
   private IntIntMap[] realmIndex = new IntIntMap[17];
-  private final PairMap socketIndex = new PairMap(64); // (host, port) -> socket id
+  // (host, port) -> socket id, for every socket; the first two of a host are also in its node
+  // record (N_SOCKET0/1), which answers almost every delivery without probing this table.
+  private final PairMap socketIndex = new PairMap(64);
+
+  // Node records: NODE_STRIDE longs per node in one array, the fields a packet reads when it
+  // crosses a node's link first, so they share a cache line (one array per field cost a miss
+  // per field: seven lines per node crossed).
+  private static final int NODE_SHIFT = 3;
+  private static final int N_FLAGS = 0; // bit 0: NAT (else host); bit 1: link down
+  private static final int N_LOSS = 1; // loss probability, raw double bits
+  private static final int N_DELAY = 2;
+  private static final int N_JITTER = 3;
+  private static final int N_PLACE = 4; // address (low 32 bits) | realm it sits in (high 32)
+  // Per NAT: how many nodes sit in its inner realm (low 32) and the first of them (high 32). A
+  // home realm usually holds one host, and then a lookup is one comparison, not a hash probe.
+  private static final int N_REALM = 5;
+  private static final int N_SOCKET0 = 6; // a host's first socket: (id + 1) << 32 | port; 0 none
+  private static final int N_SOCKET1 = 7; // its second
+  private static final long FLAG_NAT = 1;
+  private static final long FLAG_DOWN = 2;
 
   private int nodeCount;
-  private int[] kind = new int[16];
-  private int[] behind = new int[16];
-  private int[] address = new int[16];
-  private long[] delay = new long[16];
-  private long[] jitter = new long[16];
-  private double[] loss = new double[16];
-  private boolean[] up = new boolean[16];
+  private long[] nodes = new long[16 << NODE_SHIFT];
   private NatState[] nats = new NatState[16];
-  // Per NAT: how many nodes sit in its inner realm, and the first of them. A home realm usually
-  // holds one host, and then a lookup is one comparison instead of a hash probe.
-  private int[] realmCount = new int[16];
-  private int[] realmFirst = new int[16];
+  /** The buffers every {@link EngineApplication} on this network shares (single-threaded). */
+  private final EngineApplication.Buffers adapterBuffers = new EngineApplication.Buffers();
 
   private Socket[] sockets = new Socket[16];
   private int socketCount;
@@ -159,43 +176,61 @@ public final class SimNetwork {
   }
 
   private int addNode(int k, int realm, int addr, LinkProfile link) {
-    if (realm != INTERNET && (realm < 0 || realm >= nodeCount || kind[realm] != KIND_NAT)) {
+    if (realm != INTERNET && (realm < 0 || realm >= nodeCount || kind(realm) != KIND_NAT)) {
       throw new IllegalArgumentException("behindNat " + realm + " is not a NAT of this network");
     }
     if (lookupIndex(realm, addr) != PairMap.MISSING) {
       throw new IllegalArgumentException("address " + Endpoints.addressToString(addr)
           + " is already taken in realm " + realm);
     }
-    if (nodeCount == kind.length) {
+    if (nodeCount == nats.length) {
       int n = nodeCount * 2;
-      kind = Arrays.copyOf(kind, n);
-      behind = Arrays.copyOf(behind, n);
-      address = Arrays.copyOf(address, n);
-      delay = Arrays.copyOf(delay, n);
-      jitter = Arrays.copyOf(jitter, n);
-      loss = Arrays.copyOf(loss, n);
-      up = Arrays.copyOf(up, n);
+      nodes = Arrays.copyOf(nodes, n << NODE_SHIFT);
       nats = Arrays.copyOf(nats, n);
-      realmCount = Arrays.copyOf(realmCount, n);
-      realmFirst = Arrays.copyOf(realmFirst, n);
       realmIndex = Arrays.copyOf(realmIndex, n + 1);
     }
     int id = nodeCount++;
-    kind[id] = k;
-    behind[id] = realm;
-    address[id] = addr;
-    delay[id] = link.delayNanos();
-    jitter[id] = link.jitterNanos();
-    loss[id] = link.lossProbability();
-    up[id] = true;
+    int b = id << NODE_SHIFT;
+    nodes[b + N_FLAGS] = k == KIND_NAT ? FLAG_NAT : 0;
+    nodes[b + N_PLACE] = (long) realm << 32 | (addr & 0xFFFFFFFFL);
+    setLinkFields(id, link);
     if (realmIndex[realm + 1] == null) {
       realmIndex[realm + 1] = new IntIntMap(realm == INTERNET ? 64 : 4);
     }
     realmIndex[realm + 1].put(addr, id);
-    if (realm != INTERNET && realmCount[realm]++ == 0) {
-      realmFirst[realm] = id;
+    if (realm != INTERNET) {
+      int r = (realm << NODE_SHIFT) + N_REALM;
+      long rc = nodes[r];
+      int count = (int) rc;
+      int first = count == 0 ? id : (int) (rc >>> 32);
+      nodes[r] = (long) first << 32 | (count + 1);
     }
     return id;
+  }
+
+  private void setLinkFields(int node, LinkProfile link) {
+    int b = node << NODE_SHIFT;
+    nodes[b + N_DELAY] = link.delayNanos();
+    nodes[b + N_JITTER] = link.jitterNanos();
+    nodes[b + N_LOSS] = Double.doubleToRawLongBits(link.lossProbability());
+  }
+
+  private int kind(int node) {
+    return (nodes[(node << NODE_SHIFT) + N_FLAGS] & FLAG_NAT) != 0 ? KIND_NAT : KIND_HOST;
+  }
+
+  private int behindOf(int node) {
+    return (int) (nodes[(node << NODE_SHIFT) + N_PLACE] >> 32);
+  }
+
+  private int addressOf(int node) {
+    return (int) nodes[(node << NODE_SHIFT) + N_PLACE];
+  }
+
+  /** The buffers shared by the adapters on {@code s}'s network; fresh ones off a SimNetwork. */
+  static EngineApplication.Buffers buffersOf(SimSocket s) {
+    return s instanceof Socket ? ((Socket) s).network().adapterBuffers
+        : new EngineApplication.Buffers();
   }
 
   /** Number of nodes (hosts and NATs). */
@@ -206,19 +241,19 @@ public final class SimNetwork {
   /** Whether the node is a NAT. */
   public boolean isNat(int node) {
     checkNode(node);
-    return kind[node] == KIND_NAT;
+    return kind(node) == KIND_NAT;
   }
 
   /** The realm the node sits in: {@link #INTERNET} or a NAT's id. */
   public int behind(int node) {
     checkNode(node);
-    return behind[node];
+    return behindOf(node);
   }
 
   /** The node's address in its realm. */
   public int address(int node) {
     checkNode(node);
-    return address[node];
+    return addressOf(node);
   }
 
   /** The behaviour of a NAT. */
@@ -229,21 +264,20 @@ public final class SimNetwork {
   /** Changes a node's link character from now on. */
   public void setLink(int node, LinkProfile link) {
     checkNode(node);
-    delay[node] = link.delayNanos();
-    jitter[node] = link.jitterNanos();
-    loss[node] = link.lossProbability();
+    setLinkFields(node, link);
   }
 
   /** Takes a node's link down (every packet crossing it is dropped) or brings it back up. */
   public void setLinkUp(int node, boolean isUp) {
     checkNode(node);
-    up[node] = isUp;
+    int f = (node << NODE_SHIFT) + N_FLAGS;
+    nodes[f] = isUp ? nodes[f] & ~FLAG_DOWN : nodes[f] | FLAG_DOWN;
   }
 
   /** Whether the node's link is up. */
   public boolean isLinkUp(int node) {
     checkNode(node);
-    return up[node];
+    return (nodes[(node << NODE_SHIFT) + N_FLAGS] & FLAG_DOWN) == 0;
   }
 
   /**
@@ -263,7 +297,7 @@ public final class SimNetwork {
    */
   public SimSocket bind(int host, int port, SimApplication app) {
     checkNode(host);
-    if (kind[host] != KIND_HOST) {
+    if (kind(host) != KIND_HOST) {
       throw new IllegalArgumentException("node " + host + " is a NAT, not a host");
     }
     if (port < 1 || port > 0xFFFF) {
@@ -279,9 +313,16 @@ public final class SimNetwork {
       sockets = Arrays.copyOf(sockets, socketCount * 2);
     }
     int id = socketCount++;
-    Socket s = new Socket(id, host, Endpoints.of(address[host], port), app);
+    Socket s = new Socket(id, host, Endpoints.of(addressOf(host), port), app);
     sockets[id] = s;
     socketIndex.put(host, port, id);
+    int hb = host << NODE_SHIFT;
+    long rec = (long) (id + 1) << 32 | port;
+    if (nodes[hb + N_SOCKET0] == 0) {
+      nodes[hb + N_SOCKET0] = rec;
+    } else if (nodes[hb + N_SOCKET1] == 0) {
+      nodes[hb + N_SOCKET1] = rec;
+    }
     queue.add(now, EV_START << 32 | id, 0);
     return s;
   }
@@ -385,14 +426,14 @@ public final class SimNetwork {
    */
   public long publicEndpoint(SimSocket socket, long remote) {
     long ep = socket.localEndpoint();
-    int realm = behind[socket.host()];
+    int realm = behindOf(socket.host());
     while (realm != INTERNET) {
       int port = nats[realm].externalPort(ep, remote, now);
       if (port < 0) {
         return -1;
       }
-      ep = Endpoints.of(address[realm], port);
-      realm = behind[realm];
+      ep = Endpoints.of(addressOf(realm), port);
+      realm = behindOf(realm);
     }
     return ep;
   }
@@ -405,7 +446,7 @@ public final class SimNetwork {
    */
   public long holeRemainingNanos(SimSocket socket, long remote) {
     long ep = socket.localEndpoint();
-    int realm = behind[socket.host()];
+    int realm = behindOf(socket.host());
     long rem = Long.MAX_VALUE;
     while (realm != INTERNET) {
       NatState n = nats[realm];
@@ -414,8 +455,8 @@ public final class SimNetwork {
         return 0;
       }
       rem = Math.min(rem, n.remainingNanos(ep, remote, now));
-      ep = Endpoints.of(address[realm], port);
-      realm = behind[realm];
+      ep = Endpoints.of(addressOf(realm), port);
+      realm = behindOf(realm);
     }
     return rem;
   }
@@ -438,12 +479,13 @@ public final class SimNetwork {
 
   /** Crossing a link: false (and the packet is dropped and counted) when it does not make it. */
   private boolean cross(int node, int slot) {
-    if (!up[node]) {
+    int b = node << NODE_SHIFT;
+    if ((nodes[b + N_FLAGS] & FLAG_DOWN) != 0) {
       linkDown++;
       pool.release(slot);
       return false;
     }
-    double p = loss[node];
+    double p = Double.longBitsToDouble(nodes[b + N_LOSS]);
     if (p > 0 && random.nextDouble() < p) {
       lost++;
       pool.release(slot);
@@ -453,8 +495,10 @@ public final class SimNetwork {
   }
 
   private long linkDelay(int node) {
-    long j = jitter[node];
-    return j == 0 ? delay[node] : delay[node] + random.nextLong(j + 1);
+    int b = node << NODE_SHIFT;
+    long j = nodes[b + N_JITTER];
+    long d = nodes[b + N_DELAY];
+    return j == 0 ? d : d + random.nextLong(j + 1);
   }
 
   /** The packet in {@code slot} leaves {@code node} over the node's link into its realm. */
@@ -463,7 +507,7 @@ public final class SimNetwork {
       return;
     }
     long d = linkDelay(node);
-    int realm = behind[node];
+    int realm = behindOf(node);
     int dstAddr = Endpoints.address(pool.dst(slot));
     long found = lookup(realm, dstAddr);
     if (found != PairMap.MISSING) {
@@ -501,8 +545,9 @@ public final class SimNetwork {
       pool.release(slot);
       return;
     }
-    pool.setSrc(slot, Endpoints.of(address[nat], port));
-    if (Endpoints.address(dst) == address[nat]) {
+    int natAddress = addressOf(nat);
+    pool.setSrc(slot, Endpoints.of(natAddress, port));
+    if (Endpoints.address(dst) == natAddress) {
       if (!n.behavior().hairpinning()) {
         hairpinRefused++;
         pool.release(slot);
@@ -516,7 +561,7 @@ public final class SimNetwork {
 
   /** The packet reaches {@code node} from its outer realm: deliver, or filter and translate in. */
   private void arriveFromOutside(int node, int slot) {
-    if (kind[node] == KIND_HOST) {
+    if ((nodes[(node << NODE_SHIFT) + N_FLAGS] & FLAG_NAT) == 0) {
       deliver(node, slot);
       return;
     }
@@ -554,9 +599,12 @@ public final class SimNetwork {
 
   /** The node with {@code addr} in {@code realm}, or {@link PairMap#MISSING}. */
   private long lookup(int realm, int addr) {
-    if (realm != INTERNET && realmCount[realm] == 1) {
-      int only = realmFirst[realm];
-      return address[only] == addr ? only : PairMap.MISSING;
+    if (realm != INTERNET) {
+      long rc = nodes[(realm << NODE_SHIFT) + N_REALM];
+      if ((int) rc == 1) {
+        int only = (int) (rc >>> 32);
+        return addressOf(only) == addr ? only : PairMap.MISSING;
+      }
     }
     return lookupIndex(realm, addr);
   }
@@ -568,14 +616,14 @@ public final class SimNetwork {
   }
 
   private void deliver(int host, int slot) {
-    long found = socketIndex.get(host, Endpoints.port(pool.dst(slot)));
-    if (found == PairMap.MISSING) {
+    int id = socketOf(host, Endpoints.port(pool.dst(slot)));
+    if (id < 0) {
       noSocket++;
       pool.release(slot);
       return;
     }
     delivered++;
-    Socket s = sockets[(int) found];
+    Socket s = sockets[id];
     try {
       s.app.onDatagram(s, pool.data(slot), 0, pool.length(slot), pool.src(slot), now);
     } finally {
@@ -583,9 +631,27 @@ public final class SimNetwork {
     }
   }
 
+  /** The socket bound on {@code host}'s {@code port}, or -1. */
+  private int socketOf(int host, int port) {
+    int hb = host << NODE_SHIFT;
+    long s0 = nodes[hb + N_SOCKET0];
+    if ((int) s0 == port && s0 != 0) {
+      return (int) (s0 >>> 32) - 1;
+    }
+    long s1 = nodes[hb + N_SOCKET1];
+    if ((int) s1 == port && s1 != 0) {
+      return (int) (s1 >>> 32) - 1;
+    }
+    if (s1 == 0) {
+      return -1; // the host has at most the one or two sockets just checked
+    }
+    long found = socketIndex.get(host, port);
+    return found == PairMap.MISSING ? -1 : (int) found;
+  }
+
   private NatState nat(int node) {
     checkNode(node);
-    if (kind[node] != KIND_NAT) {
+    if (kind(node) != KIND_NAT) {
       throw new IllegalArgumentException("node " + node + " is not a NAT");
     }
     return nats[node];
@@ -611,6 +677,10 @@ public final class SimNetwork {
       this.host = host;
       this.endpoint = endpoint;
       this.app = app;
+    }
+
+    SimNetwork network() {
+      return SimNetwork.this;
     }
 
     @Override

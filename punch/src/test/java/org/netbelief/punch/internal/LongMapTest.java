@@ -29,4 +29,34 @@ class LongMapTest {
             assertThat(m.get(e.getKey())).isEqualTo(e.getValue());
         }
     }
+
+    @Test
+    void emptyMap_readsAndRemovesBeforeFirstPut_answerEmptyAndStayUsable() {
+        // A fresh map reads from a shared empty table: reads, removes (key 0 included) and
+        // visits on it must change nothing, in this map or any other.
+        LongMap<String> a = new LongMap<>();
+        LongMap<String> b = new LongMap<>();
+        assertThat(a.get(7)).isNull();
+        assertThat(a.get(0)).isNull();
+        assertThat(a.remove(7)).isNull();
+        assertThat(a.remove(0)).isNull();
+        assertThat(a.size()).isZero();
+        assertThat(a.valuesSnapshot()).isEmpty();
+        a.forEachValue(v -> {
+            throw new AssertionError("empty map visited " + v);
+        });
+        for (long k = 1; k <= 40; k++) {
+            a.put(k, "a" + k);
+        }
+        assertThat(b.get(1)).isNull();
+        assertThat(b.size()).isZero();
+        assertThat(a.size()).isEqualTo(40);
+        for (long k = 1; k <= 40; k++) {
+            assertThat(a.get(k)).isEqualTo("a" + k);
+        }
+        b.put(3, "b3");
+        assertThat(b.get(3)).isEqualTo("b3");
+        assertThat(b.remove(3)).isEqualTo("b3");
+        assertThat(b.get(3)).isNull();
+    }
 }

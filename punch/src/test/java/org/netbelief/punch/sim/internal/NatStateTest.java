@@ -97,4 +97,53 @@ class NatStateTest {
       }
     }
   }
+
+  @Test
+  void permissions_endpointIndependentFiltering_noneKept() {
+    NatState nat = new NatState(NatBehavior.fullCone().withBindingTimeoutNanos(30 * S),
+        Endpoints.parseAddress("198.51.100.1"), new SplittableRandom(1));
+    long r1 = Endpoints.parse("203.0.113.7:1000");
+    long r2 = Endpoints.parse("203.0.113.8:2000");
+    int port = nat.outbound(INSIDE, r1, 0);
+    assertThat(nat.permissionCount()).isZero();
+    assertThat(nat.inbound(r2, port, S)).isEqualTo(INSIDE); // anyone in while the mapping lives
+    assertThat(nat.remainingNanos(INSIDE, r2, 10 * S)).isEqualTo(20 * S);
+    nat.rebind();
+    assertThat(nat.inbound(r1, port, 11 * S)).isEqualTo(NatState.NO_MAPPING);
+  }
+
+  @Test
+  void entries_growPastInitialSizeThenExpireAndReuse_eachPortLeadsToItsOwner() {
+    // Symmetric NAT, 200 inside endpoints each to 3 remotes: 600 mappings, far past the
+    // tables' initial 8 slots and the entry array's 4 entries, so both grow many times; then
+    // all expire, the next round reuses the freed entry slots, and every mapping must still
+    // carry its own internal endpoint, port and permission.
+    NatState nat = new NatState(NatBehavior.symmetric().withBindingTimeoutNanos(30 * S),
+        Endpoints.parseAddress("198.51.100.1"), new SplittableRandom(4));
+    for (int round = 0; round < 2; round++) {
+      long now = round * 100 * S;
+      int[][] ports = new int[200][3];
+      for (int h = 0; h < 200; h++) {
+        long inside = Endpoints.of(Endpoints.parseAddress("10.0." + (h / 200) + "." + (h % 200 + 1)), 5000);
+        for (int k = 0; k < 3; k++) {
+          long remote = Endpoints.of(Endpoints.parseAddress("203.0.113." + (1 + k)), 4000);
+          ports[h][k] = nat.outbound(inside, remote, now);
+          assertThat(ports[h][k]).isPositive();
+        }
+      }
+      for (int h = 0; h < 200; h++) {
+        long inside = Endpoints.of(Endpoints.parseAddress("10.0." + (h / 200) + "." + (h % 200 + 1)), 5000);
+        for (int k = 0; k < 3; k++) {
+          long remote = Endpoints.of(Endpoints.parseAddress("203.0.113." + (1 + k)), 4000);
+          long other = Endpoints.of(Endpoints.parseAddress("203.0.113." + (1 + (k + 1) % 3)), 4000);
+          assertThat(nat.inbound(remote, ports[h][k], now + S)).isEqualTo(inside);
+          assertThat(nat.inbound(other, ports[h][k], now + S)).isEqualTo(NatState.FILTERED);
+          assertThat(nat.externalPort(inside, remote, now + S)).isEqualTo(ports[h][k]);
+        }
+      }
+      assertThat(nat.mappingCount()).isEqualTo(600);
+      assertThat(nat.externalPort(Endpoints.of(Endpoints.parseAddress("10.0.0.1"), 5000),
+          Endpoints.of(Endpoints.parseAddress("203.0.113.1"), 4000), now + 31 * S)).isEqualTo(-1);
+    }
+  }
 }
