@@ -335,20 +335,30 @@ public final class HazardCurve {
         v += vb;
         continue;
       }
-      // The crossing lies inside bin b: bisect the exposure x in [0, 1).
-      double lo = 0.0;
-      double hi = 1.0;
-      for (int it = 0; it < 16; it++) { // 2^-16 of a bin: far below the bins' resolution
-        double x = 0.5 * (lo + hi);
-        if (probabilityBelow(m + x * mb, v + x * x * vb, r) <= eps) {
-          lo = x;
-        } else {
-          hi = x;
-        }
-      }
-      return Math.max(floor, Math.min(ceiling, silenceAt(b, lo)));
+      // The crossing lies inside bin b.
+      return crossingInBin(b, m, v, mb, vb, r, eps, floor, ceiling);
     }
     return ceiling;
+  }
+
+  /**
+   * The silence inside bin b where P(S &lt; r) reaches eps, given the sums (m, v) of the bins below
+   * and bin b's full-exposure terms (mb, vb): bisects the exposure x in [0, 1) to 2^-16 of a bin,
+   * far below the bins' resolution, and clamps to [floor, ceiling].
+   */
+  private double crossingInBin(int b, double m, double v, double mb, double vb, double r,
+      double eps, double floor, double ceiling) {
+    double lo = 0.0;
+    double hi = 1.0;
+    for (int it = 0; it < 16; it++) {
+      double x = 0.5 * (lo + hi);
+      if (probabilityBelow(m + x * mb, v + x * x * vb, r) <= eps) {
+        lo = x;
+      } else {
+        hi = x;
+      }
+    }
+    return Math.max(floor, Math.min(ceiling, silenceAt(b, lo)));
   }
 
   /**
@@ -372,17 +382,7 @@ public final class HazardCurve {
         v += vb;
         continue;
       }
-      double lo = 0.0;
-      double hi = 1.0;
-      for (int it = 0; it < 16; it++) {
-        double x = 0.5 * (lo + hi);
-        if (probabilityBelow(m + x * mb, v + x * x * vb, r) <= eps) {
-          lo = x;
-        } else {
-          hi = x;
-        }
-      }
-      return Math.max(floor, Math.min(ceiling, silenceAt(b, lo)));
+      return crossingInBin(b, m, v, mb, vb, r, eps, floor, ceiling);
     }
     return ceiling;
   }
