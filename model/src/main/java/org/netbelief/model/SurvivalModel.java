@@ -503,7 +503,12 @@ public final class SurvivalModel implements HoleLifetime {
     return strengths.length;
   }
 
-  /** The table holding the evidence. */
+  /**
+   * The table holding the evidence. Record evidence through {@link #observeSurvival} and
+   * {@link #observeLoss}: the model counts only its own writes, so a write made directly to this
+   * table is not seen by a {@link KeepalivePlanner}'s remembered interval until the model's next
+   * write or the end of the memo's 5-minute window.
+   */
   public EvidenceTable table() {
     return table;
   }

@@ -33,8 +33,8 @@ import org.netbelief.punch.sim.internal.PacketPool;
  * packet in the steady state. The buffers belong to the network ({@link Buffers}, one per
  * {@link SimNetwork}, shared by all its adapters), not to each adapter: a network runs on one
  * thread, so one set serves every engine, stays in cache, and saves two 1 500-byte buffers per
- * engine (about 3 KB of the heap per simulated peer, twice that with a lifetime prober). The caches have a fixed size: an engine that talks to many
- * endpoints over a run (a rendezvous, a peer that punches to many candidates) keeps a constant
+ * engine (about 3 KB of the heap per simulated peer, twice that with a lifetime prober). The
+ * caches have a fixed size: an engine that talks to many endpoints over a run (a rendezvous, a peer that punches to many candidates) keeps a constant
  * footprint, and a miss only costs one conversion. The engine's {@code InetSocketAddress}es are
  * simulated addresses: nothing is resolved or opened.
  */
