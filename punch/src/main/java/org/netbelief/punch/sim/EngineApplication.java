@@ -34,8 +34,9 @@ import org.netbelief.punch.sim.internal.PacketPool;
  * {@link SimNetwork}, shared by all its adapters), not to each adapter: a network runs on one
  * thread, so one set serves every engine, stays in cache, and saves two 1 500-byte buffers per
  * engine (about 3 KB of the heap per simulated peer, twice that with a lifetime prober). The
- * caches have a fixed size: an engine that talks to many endpoints over a run (a rendezvous, a peer that punches to many candidates) keeps a constant
- * footprint, and a miss only costs one conversion. The engine's {@code InetSocketAddress}es are
+ * caches have a fixed size: an engine that talks to many endpoints over a run (a rendezvous, a
+ * peer that punches to many candidates) keeps a constant footprint, and a miss only costs one
+ * conversion. The engine's {@code InetSocketAddress}es are
  * simulated addresses: nothing is resolved or opened.
  */
 public final class EngineApplication implements SimApplication, EngineSink {
