@@ -548,7 +548,7 @@ public final class SimNetwork {
     int natAddress = addressOf(nat);
     pool.setSrc(slot, Endpoints.of(natAddress, port));
     if (Endpoints.address(dst) == natAddress) {
-      if (!n.behavior().hairpinning()) {
+      if (!n.hairpinning()) {
         hairpinRefused++;
         pool.release(slot);
         return;
