@@ -3,7 +3,7 @@ package org.netbelief.punch.sim.internal;
 import java.util.Arrays;
 
 /**
- * A binary min-heap of primitive events ordered by (time, insertion sequence).
+ * A 4-ary min-heap of primitive events ordered by (time, insertion sequence).
  *
  * <p>Each event is four {@code long}s, interleaved in one array: the virtual time in nanoseconds, a
  * sequence number given at insertion, and two payload words whose meaning belongs to the caller
@@ -14,6 +14,12 @@ import java.util.Arrays;
  * <p>Ties in time are broken by the sequence number, so two events scheduled for the same
  * nanosecond run in the order they were scheduled. Together with a seeded random source this makes
  * a simulation run byte-identical for a given seed, whatever the heap's internal layout.
+ *
+ * <p>Four children per node, not two: at 10 000 peers the queue holds tens of thousands of events
+ * (over a megabyte), so the lower levels of every sift are cache misses; a 4-ary heap has half
+ * the levels, and a node's four children lie side by side (two or three lines read together
+ * rather than one line per level, each waiting for the one before). Every (time, sequence) is
+ * distinct, so the events come out in the same order whatever the arity.
  *
  * <p>Not thread-safe: the simulator is single-threaded by design.
  */
@@ -63,7 +69,7 @@ public final class EventQueue {
     long s = nextSeq++;
     // Sift up: move parents down until the slot for the new event is found.
     while (i > 0) {
-      int parent = (i - 1) >>> 1;
+      int parent = (i - 1) >>> 2;
       int p = parent * STRIDE;
       if (!less(at, s, h[p], h[p + 1])) {
         break;
@@ -102,20 +108,28 @@ public final class EventQueue {
     long a = h[l + 2];
     long b = h[l + 3];
     int i = 0;
-    int half = last >>> 1;
-    // Sift down the former last event from the root.
-    while (i < half) {
-      int child = 2 * i + 1;
-      int c = child * STRIDE;
-      int right = child + 1;
-      if (right < last) {
-        int r = c + STRIDE;
-        if (less(h[r], h[r + 1], h[c], h[c + 1])) {
-          child = right;
+    // Sift down the former last event from the root: the least of up to four children moves up
+    // while it is less than that event.
+    while (true) {
+      int first = 4 * i + 1;
+      if (first >= last) {
+        break;
+      }
+      int child = first;
+      int c = first * STRIDE;
+      long ct = h[c];
+      long cs = h[c + 1];
+      int end = Math.min(first + 4, last);
+      for (int j = first + 1; j < end; j++) {
+        int r = j * STRIDE;
+        if (less(h[r], h[r + 1], ct, cs)) {
+          child = j;
           c = r;
+          ct = h[r];
+          cs = h[r + 1];
         }
       }
-      if (!less(h[c], h[c + 1], t, s)) {
+      if (!less(ct, cs, t, s)) {
         break;
       }
       System.arraycopy(h, c, h, i * STRIDE, STRIDE);
