@@ -25,6 +25,7 @@ import org.netbelief.punch.RendezvousEngine;
 import org.netbelief.punch.belief.BeliefPolicy;
 import org.netbelief.punch.crypto.Identity;
 import org.netbelief.punch.internal.LongMap;
+import org.netbelief.punch.internal.LongTagMap;
 import org.netbelief.punch.internal.PathKeys;
 import org.netbelief.punch.trace.TraceWriter;
 
@@ -318,6 +319,25 @@ public final class EnginePolicy implements Policy {
     return r != null ? r : active.get(key(b, a));
   }
 
+  /**
+   * Every change to {@code active} goes through here and {@link #activeRemove}: each updates the
+   * two hosts' per-path caches of {@link #recordOf} (see {@link Host#record}).
+   */
+  private void activePut(int a, int b, ConnectionRecord r) {
+    active.put(key(a, b), r);
+    pairChanged(a, b);
+  }
+
+  private void activeRemove(int a, int b) {
+    active.remove(key(a, b));
+    pairChanged(a, b);
+  }
+
+  private void pairChanged(int a, int b) {
+    hosts[a].recordChanged(b, recordOf(a, b));
+    hosts[b].recordChanged(a, recordOf(b, a));
+  }
+
   @Override
   public void connect(ScenarioSchedule.ConnectionRequest c, ConnectionRecord r, long now) {
     int a = c.initiator();
@@ -326,10 +346,10 @@ public final class EnginePolicy implements Policy {
     if (old != null) {
       // One session per pair: the older request ends here.
       old.ended(now);
-      active.remove(key(old.initiator(), old.target()));
+      activeRemove(old.initiator(), old.target());
       closeEngines(a, b, now);
     }
-    active.put(key(a, b), r);
+    activePut(a, b, r);
     Host h = hosts[a];
     String target = hosts[b].peerId;
     h.app.call(now, () -> h.engine.connect(target, now));
@@ -338,7 +358,7 @@ public final class EnginePolicy implements Policy {
   @Override
   public void close(ScenarioSchedule.ConnectionRequest c, ConnectionRecord r, long now) {
     if (active.get(key(c.initiator(), c.target())) == r) {
-      active.remove(key(c.initiator(), c.target()));
+      activeRemove(c.initiator(), c.target());
       closeEngines(c.initiator(), c.target(), now);
     }
   }
@@ -433,7 +453,23 @@ public final class EnginePolicy implements Policy {
     LifetimeProber prober;
     PathObserver model;
     PathObserver traced;
-    final LongMap<Integer> peerOfPath = new LongMap<>();
+    /**
+     * Path key to the peer at its other end, each entry caching {@code recordOf(index, peer)}:
+     * kept exact by {@link #onPathCreated} (a new entry) and {@link #recordChanged} (every
+     * change to {@code active} that involves this host). One probe of this host's small table
+     * replaces a boxed path-to-peer lookup and up to two probes of the run-wide {@code active}
+     * table per packet (all cold at 10 000 peers).
+     */
+    final LongTagMap<ConnectionRecord> paths = new LongTagMap<>();
+    /**
+     * The last {@link #record} answer ({@code memoPath} 0: none; path key 0 is never in
+     * {@code paths}, so its answer, null, is what the empty memo says). A host's packets mostly
+     * go on one path at a time, and these fields share a cache line with the ones every
+     * observer call reads, so a repeat costs no further line. Cleared wherever {@code paths}
+     * changes.
+     */
+    long memoPath;
+    ConnectionRecord memoRecord;
     final Map<String, Long> publicPath = new HashMap<>();
     final Map<String, InetSocketAddress> remoteOf = new HashMap<>();
 
@@ -441,9 +477,22 @@ public final class EnginePolicy implements Policy {
       this.index = index;
     }
 
+    /** {@code recordOf(index, peer of the path)}, or null when the path is unknown. */
     private ConnectionRecord record(long pathKey) {
-      Integer j = peerOfPath.get(pathKey);
-      return j == null ? null : recordOf(index, j);
+      if (pathKey == memoPath) {
+        return memoRecord;
+      }
+      ConnectionRecord r = paths.cached(pathKey);
+      memoPath = pathKey;
+      memoRecord = r;
+      return r;
+    }
+
+    /** The open record between this host and {@code peer} is now {@code r} (may be null). */
+    void recordChanged(int peer, ConnectionRecord r) {
+      paths.setCached(peer, r);
+      memoPath = 0;
+      memoRecord = null;
     }
 
     @Override
@@ -522,7 +571,9 @@ public final class EnginePolicy implements Policy {
         boolean samePublic, int ownNat, int remoteNat) {
       Integer j = indexOf.get(peer);
       if (j != null) {
-        peerOfPath.put(pathKey, j);
+        paths.put(pathKey, j, recordOf(index, j));
+        memoPath = 0;
+        memoRecord = null;
         if (kind == org.netbelief.punch.wire.Frame.CANDIDATE_PUBLIC) {
           publicPath.put(peer, pathKey);
         }
