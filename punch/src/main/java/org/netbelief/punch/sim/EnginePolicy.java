@@ -445,12 +445,12 @@ public final class EnginePolicy implements Policy {
 
   /** One peer: its engine's event sink and its path observer (counts, then forwards). */
   private final class Host implements EngineSink, PathObserver {
+    /*
+     * The fields of every observer call first, so they lie next to the object header (the
+     * call's dispatch reads it): model, traced, then record()'s memo and table, within bytes
+     * 0..39 of the object. The JVM puts the int and the long right after the header.
+     */
     final int index;
-    String peerId;
-    EngineApplication app;
-    PeerEngine engine;
-    PunchPolicy policy;
-    LifetimeProber prober;
     PathObserver model;
     PathObserver traced;
     /**
@@ -470,6 +470,11 @@ public final class EnginePolicy implements Policy {
      */
     long memoPath;
     ConnectionRecord memoRecord;
+    String peerId;
+    EngineApplication app;
+    PeerEngine engine;
+    PunchPolicy policy;
+    LifetimeProber prober;
     final Map<String, Long> publicPath = new HashMap<>();
     final Map<String, InetSocketAddress> remoteOf = new HashMap<>();
 

@@ -194,4 +194,66 @@ class EngineApplicationTest {
       assertThat(spokes[i].received).containsExactly("to " + i, "to " + i, "to " + i);
     }
   }
+  @Test
+  void lastConversion_senderJustSentTo_handedOverAsTheEnginesOwnAddressObject() {
+    // The adapter remembers its last conversion: a reply from the endpoint the engine just
+    // sent to arrives from the engine's own address object, and an answer to the sender just
+    // heard from goes out without the caches. Interleaved with two other spokes and one cache
+    // slot each way, every packet must still go to, and come from, the right endpoint.
+    SimNetwork net = new SimNetwork(1);
+    int hub = net.addHost(SimNetwork.INTERNET, Endpoints.parseAddress("192.0.2.1"), LinkProfile.IDEAL);
+    ScriptedEngine center = new ScriptedEngine();
+    EngineApplication app = new EngineApplication(null, 1);
+    app.attach(center, null);
+    center.app = app;
+    center.reaction = (self, d, from, now) -> self.send("re " + text(d), from);
+    net.bind(hub, 4000, app);
+    InetSocketAddress hubAddr = Endpoints.toSocketAddress(Endpoints.parse("192.0.2.1:4000"));
+    int n = 3;
+    ScriptedEngine[] spokes = new ScriptedEngine[n];
+    InetSocketAddress[] spokeAddr = new InetSocketAddress[n];
+    for (int i = 0; i < n; i++) {
+      String addr = "198.51.100." + (i + 1);
+      int h = net.addHost(SimNetwork.INTERNET, Endpoints.parseAddress(addr), LinkProfile.ofMillis(1, 0, 0));
+      spokes[i] = engineOn(net, h, 5000);
+      spokeAddr[i] = Endpoints.toSocketAddress(Endpoints.parse(addr + ":5000"));
+      int k = i;
+      spokes[i].reaction = (self, d, from, now) -> {
+        if (text(d).startsWith("to ")) {
+          self.send("ack " + k, from);
+        }
+      };
+    }
+    net.runUntil(0);
+    int[] order = {0, 0, 1, 2, 1, 0, 2, 2};
+    for (int k : order) {
+      net.at(net.now(), now -> spokes[k].send("from " + k, hubAddr));
+      net.runUntil(net.now() + 5 * MS);
+      center.send("to " + k, spokeAddr[k]);
+      net.runUntil(net.now() + 5 * MS);
+    }
+    // Per round: "from k" (answered "re from k"), then "ack k" (answered "re ack k").
+    assertThat(center.received).hasSize(2 * order.length);
+    for (int j = 0; j < order.length; j++) {
+      int k = order[j];
+      assertThat(center.received.get(2 * j)).isEqualTo("from " + k);
+      assertThat(center.received.get(2 * j + 1)).isEqualTo("ack " + k);
+      assertThat(center.senders.get(2 * j)).isEqualTo(spokeAddr[k]);
+      // The ack comes from the endpoint the center just sent "to k" to: the same object.
+      assertThat(center.senders.get(2 * j + 1)).isSameAs(spokeAddr[k]);
+    }
+    for (int i = 0; i < n; i++) {
+      int rounds = 0;
+      for (int k : order) {
+        rounds += k == i ? 1 : 0;
+      }
+      List<String> expected = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        expected.add("re from " + i);
+        expected.add("to " + i);
+        expected.add("re ack " + i);
+      }
+      assertThat(spokes[i].received).containsExactlyElementsOf(expected);
+    }
+  }
 }
