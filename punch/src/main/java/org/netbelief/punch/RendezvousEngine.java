@@ -211,6 +211,12 @@ public final class RendezvousEngine implements Engine {
         long wire0;
         long wire1;
         int wire2;
+        /*
+         * A packet's references first (the JVM lays references out in this order, after the
+         * primitives): link, endpoint and wireOf then lie as near the header as they can.
+         */
+        AuthLink link;
+        InetSocketAddress endpoint;
         InetSocketAddress wireOf;
         String idHex;
         byte[] id;
@@ -218,8 +224,6 @@ public final class RendezvousEngine implements Engine {
         byte[] key;
         byte[] peerX;
         byte[] ourX;
-        AuthLink link;
-        InetSocketAddress endpoint;
         long lastSeen;
         /** The peer sent DISCOVER: it understands INTRODUCE's trailing NAT class byte. */
         boolean discovers;

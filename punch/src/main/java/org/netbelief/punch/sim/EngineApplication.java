@@ -27,7 +27,7 @@ import org.netbelief.punch.sim.internal.PacketPool;
  *
  * <p>After every call into the engine — a datagram, a timer, or anything wrapped in
  * {@link #call} — the socket's timer is set to {@link Engine#nextDeadlineNanos()}. Endpoints are
- * converted through two small direct-mapped caches (a sender's endpoint to one shared
+ * converted through two small set-associative caches (a sender's endpoint to one shared
  * {@code InetSocketAddress}, and a destination {@code InetSocketAddress}, by identity, to its
  * endpoint), and datagrams are copied into reused buffers, so the adapter allocates nothing per
  * packet in the steady state. The buffers belong to the network ({@link Buffers}, one per
@@ -112,13 +112,19 @@ public final class EngineApplication implements SimApplication, EngineSink {
    * Both endpoint caches, in one pair of arrays (slots {@code 0..n-1} the senders', {@code
    * n..2n-1} the destinations'), so an adapter carries two arrays, not four.
    *
+   * <p>Both are 4-way set-associative (a set's four entries adjacent, first-in first-out): the
+   * rendezvous's adapter holds one entry per peer, and direct-mapped, at 10 000 peers in 16 384
+   * slots, nearly half the peers shared a slot with another and kept evicting each other, every
+   * packet of theirs converting anew and reaching the engine as a new address object (so its
+   * identity checks against the registration's address failed).
+   *
    * <p>Senders: endpoint ({@code endpoints[i]}) to the address object handed to the engine
-   * ({@code addresses[i]}), direct-mapped by a hash of the endpoint. A hit hands the engine the
+   * ({@code addresses[i]}), by a hash of the endpoint. A hit hands the engine the
    * same object as last time, so its own lookups (equals on the same instance) stay cheap; empty
    * slots hold endpoint -1, which no endpoint equals.
    *
    * <p>Destinations: address object ({@code addresses[n + i]}) to endpoint ({@code
-   * endpoints[n + i]}), direct-mapped by identity: an engine sends to the address objects it
+   * endpoints[n + i]}), by identity: an engine sends to the address objects it
    * keeps (the rendezvous, a session's remote), so identity hits almost always, and a hit costs
    * no hashing of the address nor an equals.
    */
@@ -261,23 +267,31 @@ public final class EngineApplication implements SimApplication, EngineSink {
     }
   }
 
+  /** Ways of each cache set: a set's entries are adjacent, so a lookup reads one line or two. */
+  private static final int WAYS = 4;
+
   private InetSocketAddress address(long endpoint) {
     if (endpoint == lastEndpoint) {
       return lastAddress;
     }
     long[] endpoints = this.endpoints;
     InetSocketAddress[] addresses = this.addresses;
-    // Fibonacci hashing: the product's top log2(slots) bits mix every bit of the endpoint.
     int slots = addresses.length >> 1;
-    int slot = slots == 1 ? 0
-        : (int) ((endpoint * 0x9E3779B97F4A7C15L) >>> (64 - Integer.numberOfTrailingZeros(slots)));
-    InetSocketAddress a;
-    if (endpoints[slot] == endpoint) {
-      a = addresses[slot];
-    } else {
+    int ways = Math.min(WAYS, slots);
+    int sets = slots / ways;
+    // Fibonacci hashing: the product's top log2(sets) bits mix every bit of the endpoint.
+    int base = sets == 1 ? 0
+        : ways * (int) ((endpoint * 0x9E3779B97F4A7C15L) >>> (64 - Integer.numberOfTrailingZeros(sets)));
+    InetSocketAddress a = null;
+    for (int w = base; w < base + ways; w++) {
+      if (endpoints[w] == endpoint) {
+        a = addresses[w];
+        break;
+      }
+    }
+    if (a == null) {
       a = Endpoints.toSocketAddress(endpoint);
-      endpoints[slot] = endpoint;
-      addresses[slot] = a;
+      insert(endpoints, addresses, base, ways, endpoint, a);
     }
     lastEndpoint = endpoint;
     lastAddress = a;
@@ -291,17 +305,31 @@ public final class EngineApplication implements SimApplication, EngineSink {
     long[] endpoints = this.endpoints;
     InetSocketAddress[] addresses = this.addresses;
     int slots = addresses.length >> 1;
-    int slot = slots + (System.identityHashCode(a) & (slots - 1));
-    long e;
-    if (addresses[slot] == a) {
-      e = endpoints[slot];
-    } else {
-      e = Endpoints.of(a);
-      addresses[slot] = a;
-      endpoints[slot] = e;
+    int ways = Math.min(WAYS, slots);
+    int base = slots + ways * (System.identityHashCode(a) & (slots / ways - 1));
+    for (int w = base; w < base + ways; w++) {
+      if (addresses[w] == a) {
+        long e = endpoints[w];
+        lastEndpoint = e;
+        lastAddress = a;
+        return e;
+      }
     }
+    long e = Endpoints.of(a);
+    insert(endpoints, addresses, base, ways, e, a);
     lastEndpoint = e;
     lastAddress = a;
     return e;
+  }
+
+  /** Puts a pair first in its set, moving the others down one way and dropping the last. */
+  private static void insert(long[] endpoints, InetSocketAddress[] addresses, int base, int ways,
+      long e, InetSocketAddress a) {
+    for (int w = base + ways - 1; w > base; w--) {
+      endpoints[w] = endpoints[w - 1];
+      addresses[w] = addresses[w - 1];
+    }
+    endpoints[base] = e;
+    addresses[base] = a;
   }
 }

@@ -256,4 +256,50 @@ class EngineApplicationTest {
       assertThat(spokes[i].received).containsExactlyElementsOf(expected);
     }
   }
+  @Test
+  void caches_asManySendersAsWaysInOneSet_eachKeepsItsAddressObject() {
+    // 4 slots: one set of 4 ways. 4 senders in turn all stay cached (however their endpoints
+    // hash), so each sender reaches the engine as the same address object every time; a fifth
+    // evicts the oldest, and every sender is still seen as itself.
+    SimNetwork net = new SimNetwork(1);
+    int hub = net.addHost(SimNetwork.INTERNET, Endpoints.parseAddress("192.0.2.1"), LinkProfile.IDEAL);
+    ScriptedEngine center = new ScriptedEngine();
+    EngineApplication app = new EngineApplication(null, 4);
+    app.attach(center, null);
+    center.app = app;
+    net.bind(hub, 4000, app);
+    InetSocketAddress hubAddr = Endpoints.toSocketAddress(Endpoints.parse("192.0.2.1:4000"));
+    int n = 5;
+    ScriptedEngine[] spokes = new ScriptedEngine[n];
+    InetSocketAddress[] spokeAddr = new InetSocketAddress[n];
+    for (int i = 0; i < n; i++) {
+      String addr = "198.51.100." + (i + 1);
+      int h = net.addHost(SimNetwork.INTERNET, Endpoints.parseAddress(addr), LinkProfile.ofMillis(1, 0, 0));
+      spokes[i] = engineOn(net, h, 5000);
+      spokeAddr[i] = Endpoints.toSocketAddress(Endpoints.parse(addr + ":5000"));
+    }
+    net.runUntil(0);
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 4; i++) {
+        int k = i;
+        net.at(net.now(), now -> spokes[k].send("from " + k, hubAddr));
+        net.runUntil(net.now() + 2 * MS);
+      }
+    }
+    for (int j = 0; j < 12; j++) {
+      assertThat(center.senders.get(j)).isEqualTo(spokeAddr[j % 4]);
+      assertThat(center.senders.get(j)).isSameAs(center.senders.get(j % 4));
+    }
+    for (int k : new int[] {4, 0, 1, 4}) {
+      net.at(net.now(), now -> spokes[k].send("from " + k, hubAddr));
+      net.runUntil(net.now() + 2 * MS);
+    }
+    assertThat(center.senders.subList(12, 16))
+        .containsExactly(spokeAddr[4], spokeAddr[0], spokeAddr[1], spokeAddr[4]);
+    // Sender 0 was the oldest when sender 4 came: it came back as a new object. Sender 4 was
+    // still cached on its second packet.
+    assertThat(center.senders.get(13)).isNotSameAs(center.senders.get(0));
+    assertThat(center.senders.get(15)).isSameAs(center.senders.get(12));
+  }
+
 }
