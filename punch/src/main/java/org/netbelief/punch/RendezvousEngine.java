@@ -17,6 +17,7 @@ import org.netbelief.punch.crypto.Hmac256;
 import org.netbelief.punch.crypto.Keys;
 import org.netbelief.punch.crypto.RateLimiter;
 import org.netbelief.punch.internal.AuthLink;
+import org.netbelief.punch.internal.KeyedLongMap;
 import org.netbelief.punch.internal.LongMap;
 import org.netbelief.punch.internal.ProbeQueue;
 import org.netbelief.punch.wire.Candidate;
@@ -161,7 +162,12 @@ public final class RendezvousEngine implements Engine {
     private final FrameReader r = new FrameReader();
     private final long[] drops = new long[REASONS.length];
 
-    private final LongMap<Registration> byLink = new LongMap<>();
+    /**
+     * Registrations by link id, the table holding only the registrations (keyed by their {@code
+     * linkId}): a packet's lookup reads one table slot and then the registration it needs anyway,
+     * not a key slot and a value slot first (all cold when the rendezvous serves 10 000 peers).
+     */
+    private final KeyedLongMap<Registration> byLink = new KeyedLongMap<>(reg -> reg.linkId);
     private final Map<String, Registration> byId = new HashMap<>();
     private final Map<String, String> names = new HashMap<>();
     private final LongMap<Relay> relays = new LongMap<>();
@@ -193,14 +199,31 @@ public final class RendezvousEngine implements Engine {
     private long probeRepliesSent;
 
     private static final class Registration {
+        /** {@code link.id()}, the key in {@code byLink}, read without reaching the link. */
+        long linkId;
+        /**
+         * The wire encoding ({@code Endpoints.write}, {@code ENDPOINT_LENGTH} bytes) of the address
+         * object {@code wireOf}, packed: bytes 0..7, 8..15 (big-endian) and 16..18. A keepalive's
+         * ACK echoes the sender's address; encoding it reads four cold objects (the address, its
+         * holder, the IP address, its holder), while the peer's keepalives keep arriving from the
+         * same address object (the adapter's), whose encoding these fields keep.
+         */
+        long wire0;
+        long wire1;
+        int wire2;
+        /*
+         * A packet's references first (the JVM lays references out in this order, after the
+         * primitives): link, endpoint and wireOf then lie as near the header as they can.
+         */
+        AuthLink link;
+        InetSocketAddress endpoint;
+        InetSocketAddress wireOf;
         String idHex;
         byte[] id;
         byte[] nameBytes;
         byte[] key;
         byte[] peerX;
         byte[] ourX;
-        AuthLink link;
-        InetSocketAddress endpoint;
         long lastSeen;
         /** The peer sent DISCOVER: it understands INTRODUCE's trailing NAT class byte. */
         boolean discovers;
@@ -395,7 +418,15 @@ public final class RendezvousEngine implements Engine {
         switch (type) {
             case T_KEEPALIVE: {
                 int p = reg.link.begin(out, 0, T_KEEPALIVE_ACK);
-                p = FrameWriter.ack(out, p, r.firstLong(), from);
+                if (from == reg.wireOf) {
+                    // FrameWriter.ack's bytes, the address's from the registration (see wire0).
+                    putLong(out, p, r.firstLong());
+                    p = unpackEndpoint(reg, out, p + 8);
+                } else {
+                    int q = p + 8;
+                    p = FrameWriter.ack(out, p, r.firstLong(), from);
+                    packEndpoint(reg, out, q, from);
+                }
                 emit(reg.link.seal(out, 0, p), from);
                 return null;
             }
@@ -419,6 +450,24 @@ public final class RendezvousEngine implements Engine {
             default:
                 return DropReason.WRONG_ROLE;
         }
+    }
+
+    /** Keeps the endpoint encoding at {@code out[q..]}, that of {@code of}, in {@code reg}. */
+    private static void packEndpoint(Registration reg, byte[] out, int q, InetSocketAddress of) {
+        reg.wire0 = getLong(out, q);
+        reg.wire1 = getLong(out, q + 8);
+        reg.wire2 = (out[q + 16] & 0xFF) << 16 | (out[q + 17] & 0xFF) << 8 | (out[q + 18] & 0xFF);
+        reg.wireOf = of;
+    }
+
+    /** Writes the kept endpoint encoding at {@code out[q..]}; returns its end. */
+    private static int unpackEndpoint(Registration reg, byte[] out, int q) {
+        putLong(out, q, reg.wire0);
+        putLong(out, q + 8, reg.wire1);
+        out[q + 16] = (byte) (reg.wire2 >>> 16);
+        out[q + 17] = (byte) (reg.wire2 >>> 8);
+        out[q + 18] = (byte) reg.wire2;
+        return q + ENDPOINT_LENGTH;
     }
 
     /**
@@ -583,6 +632,7 @@ public final class RendezvousEngine implements Engine {
         reg.peerX = peerX;
         reg.ourX = Keys.x25519Public(eph);
         reg.link = new AuthLink(nonZeroRandom(), reg.key, true);
+        reg.linkId = reg.link.id();
         reg.endpoint = from;
         reg.lastSeen = now;
         if (old != null) {
@@ -590,7 +640,7 @@ public final class RendezvousEngine implements Engine {
             old.gone = true; // replaced in byId just below
         }
         byId.put(idHex, reg);
-        byLink.put(reg.link.id(), reg);
+        byLink.put(reg);
         leases.add(new LeaseEntry(now, reg));
         if (!name.isEmpty()) {
             names.putIfAbsent(name, idHex);

@@ -27,7 +27,7 @@ import org.netbelief.punch.sim.internal.PacketPool;
  *
  * <p>After every call into the engine — a datagram, a timer, or anything wrapped in
  * {@link #call} — the socket's timer is set to {@link Engine#nextDeadlineNanos()}. Endpoints are
- * converted through two small direct-mapped caches (a sender's endpoint to one shared
+ * converted through two small set-associative caches (a sender's endpoint to one shared
  * {@code InetSocketAddress}, and a destination {@code InetSocketAddress}, by identity, to its
  * endpoint), and datagrams are copied into reused buffers, so the adapter allocates nothing per
  * packet in the steady state. The buffers belong to the network ({@link Buffers}, one per
@@ -86,28 +86,52 @@ public final class EngineApplication implements SimApplication, EngineSink {
     }
   }
 
-  private final EngineSink events;
+  /*
+   * The fields every event reads come first, so they lie next to the object header: at 10 000
+   * peers every event finds its adapter cold, and a second cache line is a second miss. The
+   * adapter has no int field, so the engine reference takes offset 12, beside the header, and
+   * a timer (header, engine, socket) reads bytes 0..27 only.
+   */
+  private Engine engine;
+  private SimSocket socket;
+  /**
+   * The last endpoint converted, either way, and its address object (a pair with {@code
+   * Endpoints.of(lastAddress) == lastEndpoint}; at first a placeholder no engine holds, with
+   * endpoint -1, which no endpoint equals). An engine mostly answers the sender it just heard
+   * from, and a peer mostly talks to the rendezvous, so most conversions end here, in the
+   * adapter's own cache line, without the cold cache slots and, for a destination, without
+   * reading the address object's header for its identity hash. A sender found here is handed
+   * to the engine as the address object the engine itself sent to (the shared rendezvous
+   * address, for a peer), which the engine's own comparisons then find in cache.
+   */
+  private InetSocketAddress lastAddress = NO_ADDRESS;
+  private long lastEndpoint = -1;
   /** The network's shared buffers, from the socket at bind time (own ones off a SimNetwork). */
   private Buffers buffers;
   /**
-   * Sender endpoint to the address object handed to the engine, direct-mapped by a hash of the
-   * endpoint. A hit hands the engine the same object as last time, so its own lookups (equals on
-   * the same instance) stay cheap; empty slots hold endpoint -1, which no endpoint equals.
+   * Both endpoint caches, in one pair of arrays (slots {@code 0..n-1} the senders', {@code
+   * n..2n-1} the destinations'), so an adapter carries two arrays, not four.
+   *
+   * <p>Both are 4-way set-associative (a set's four entries adjacent, first-in first-out): the
+   * rendezvous's adapter holds one entry per peer, and direct-mapped, at 10 000 peers in 16 384
+   * slots, nearly half the peers shared a slot with another and kept evicting each other, every
+   * packet of theirs converting anew and reaching the engine as a new address object (so its
+   * identity checks against the registration's address failed).
+   *
+   * <p>Senders: endpoint ({@code endpoints[i]}) to the address object handed to the engine
+   * ({@code addresses[i]}), by a hash of the endpoint. A hit hands the engine the
+   * same object as last time, so its own lookups (equals on the same instance) stay cheap; empty
+   * slots hold endpoint -1, which no endpoint equals.
+   *
+   * <p>Destinations: address object ({@code addresses[n + i]}) to endpoint ({@code
+   * endpoints[n + i]}), by identity: an engine sends to the address objects it
+   * keeps (the rendezvous, a session's remote), so identity hits almost always, and a hit costs
+   * no hashing of the address nor an equals.
    */
-  private final long[] fromEndpoint;
-  private final InetSocketAddress[] fromAddress;
-  /**
-   * Destination address object to endpoint, direct-mapped by identity: an engine sends to the
-   * address objects it keeps (the rendezvous, a session's remote), so identity hits almost
-   * always, and a hit costs no hashing of the address nor an equals.
-   */
-  private final InetSocketAddress[] toAddress;
-  private final long[] toEndpoint;
-  /** 64 − log2(slots): the hash's top bits pick the slot. */
-  private final int slotShift;
-  private Engine engine;
+  private final long[] endpoints;
+  private final InetSocketAddress[] addresses;
+  private final EngineSink events;
   private Starter starter;
-  private SimSocket socket;
 
   /**
    * Creates an adapter that hands the engine's events and data to {@code events} (whose
@@ -127,13 +151,13 @@ public final class EngineApplication implements SimApplication, EngineSink {
       throw new IllegalArgumentException("cacheSlots must be a power of two in 1..2^24, was " + cacheSlots);
     }
     this.events = events;
-    this.fromEndpoint = new long[cacheSlots];
-    this.fromAddress = new InetSocketAddress[cacheSlots];
-    this.toAddress = new InetSocketAddress[cacheSlots];
-    this.toEndpoint = new long[cacheSlots];
-    this.slotShift = 64 - Integer.numberOfTrailingZeros(cacheSlots);
-    java.util.Arrays.fill(fromEndpoint, -1L);
+    this.endpoints = new long[2 * cacheSlots];
+    this.addresses = new InetSocketAddress[2 * cacheSlots];
+    java.util.Arrays.fill(endpoints, 0, cacheSlots, -1L);
   }
+
+  /** The placeholder of {@code lastAddress} until the first conversion (never sent to). */
+  private static final InetSocketAddress NO_ADDRESS = InetSocketAddress.createUnresolved("none", 0);
 
   /** Slots of each endpoint cache by default: a peer talks to a handful of endpoints at a time. */
   private static final int DEFAULT_CACHE_SLOTS = 16;
@@ -243,26 +267,69 @@ public final class EngineApplication implements SimApplication, EngineSink {
     }
   }
 
+  /** Ways of each cache set: a set's entries are adjacent, so a lookup reads one line or two. */
+  private static final int WAYS = 4;
+
   private InetSocketAddress address(long endpoint) {
-    // Fibonacci hashing: the product's top bits mix every bit of the endpoint.
-    int slot = slotShift == 64 ? 0 : (int) ((endpoint * 0x9E3779B97F4A7C15L) >>> slotShift);
-    if (fromEndpoint[slot] == endpoint) {
-      return fromAddress[slot];
+    if (endpoint == lastEndpoint) {
+      return lastAddress;
     }
-    InetSocketAddress a = Endpoints.toSocketAddress(endpoint);
-    fromEndpoint[slot] = endpoint;
-    fromAddress[slot] = a;
+    long[] endpoints = this.endpoints;
+    InetSocketAddress[] addresses = this.addresses;
+    int slots = addresses.length >> 1;
+    int ways = Math.min(WAYS, slots);
+    int sets = slots / ways;
+    // Fibonacci hashing: the product's top log2(sets) bits mix every bit of the endpoint.
+    int base = sets == 1 ? 0
+        : ways * (int) ((endpoint * 0x9E3779B97F4A7C15L) >>> (64 - Integer.numberOfTrailingZeros(sets)));
+    InetSocketAddress a = null;
+    for (int w = base; w < base + ways; w++) {
+      if (endpoints[w] == endpoint) {
+        a = addresses[w];
+        break;
+      }
+    }
+    if (a == null) {
+      a = Endpoints.toSocketAddress(endpoint);
+      insert(endpoints, addresses, base, ways, endpoint, a);
+    }
+    lastEndpoint = endpoint;
+    lastAddress = a;
     return a;
   }
 
   private long endpoint(InetSocketAddress a) {
-    int slot = System.identityHashCode(a) & (toAddress.length - 1);
-    if (toAddress[slot] == a) {
-      return toEndpoint[slot];
+    if (a == lastAddress) {
+      return lastEndpoint;
+    }
+    long[] endpoints = this.endpoints;
+    InetSocketAddress[] addresses = this.addresses;
+    int slots = addresses.length >> 1;
+    int ways = Math.min(WAYS, slots);
+    int base = slots + ways * (System.identityHashCode(a) & (slots / ways - 1));
+    for (int w = base; w < base + ways; w++) {
+      if (addresses[w] == a) {
+        long e = endpoints[w];
+        lastEndpoint = e;
+        lastAddress = a;
+        return e;
+      }
     }
     long e = Endpoints.of(a);
-    toAddress[slot] = a;
-    toEndpoint[slot] = e;
+    insert(endpoints, addresses, base, ways, e, a);
+    lastEndpoint = e;
+    lastAddress = a;
     return e;
+  }
+
+  /** Puts a pair first in its set, moving the others down one way and dropping the last. */
+  private static void insert(long[] endpoints, InetSocketAddress[] addresses, int base, int ways,
+      long e, InetSocketAddress a) {
+    for (int w = base + ways - 1; w > base; w--) {
+      endpoints[w] = endpoints[w - 1];
+      addresses[w] = addresses[w - 1];
+    }
+    endpoints[base] = e;
+    addresses[base] = a;
   }
 }

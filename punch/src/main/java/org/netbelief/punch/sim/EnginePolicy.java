@@ -25,6 +25,7 @@ import org.netbelief.punch.RendezvousEngine;
 import org.netbelief.punch.belief.BeliefPolicy;
 import org.netbelief.punch.crypto.Identity;
 import org.netbelief.punch.internal.LongMap;
+import org.netbelief.punch.internal.LongTagMap;
 import org.netbelief.punch.internal.PathKeys;
 import org.netbelief.punch.trace.TraceWriter;
 
@@ -179,9 +180,11 @@ public final class EnginePolicy implements Policy {
     ScenarioSchedule schedule = ScenarioSchedule.generate(population);
     outages = outageTable(schedule, population.size());
 
-    // The rendezvous talks to every peer: one cache slot per peer (rounded up to a power of two).
+    // The rendezvous talks to every peer: 4 to 8 cache slots per peer (8n - 1 rounded down to a
+    // power of two; 65 536 at 10 000 peers, 1.5 MB), so its 4-way sets hold about one peer each
+    // and hardly any overflows: a peer evicted from its set converts every packet anew.
     EngineApplication rvApp = new EngineApplication(null,
-        Integer.highestOneBit(Math.max(16, population.size()) * 2 - 1));
+        Integer.highestOneBit(Math.max(16, population.size()) * 8 - 1));
     // With its two alternate sockets for NAT behaviour discovery (RendezvousAlternates).
     RendezvousAlternates alternates = new RendezvousAlternates(rvApp);
     RendezvousEngine rvEngine = new RendezvousEngine(alternates, seeded(seed, -1),
@@ -318,6 +321,25 @@ public final class EnginePolicy implements Policy {
     return r != null ? r : active.get(key(b, a));
   }
 
+  /**
+   * Every change to {@code active} goes through here and {@link #activeRemove}: each updates the
+   * two hosts' per-path caches of {@link #recordOf} (see {@link Host#record}).
+   */
+  private void activePut(int a, int b, ConnectionRecord r) {
+    active.put(key(a, b), r);
+    pairChanged(a, b);
+  }
+
+  private void activeRemove(int a, int b) {
+    active.remove(key(a, b));
+    pairChanged(a, b);
+  }
+
+  private void pairChanged(int a, int b) {
+    hosts[a].recordChanged(b, recordOf(a, b));
+    hosts[b].recordChanged(a, recordOf(b, a));
+  }
+
   @Override
   public void connect(ScenarioSchedule.ConnectionRequest c, ConnectionRecord r, long now) {
     int a = c.initiator();
@@ -326,10 +348,10 @@ public final class EnginePolicy implements Policy {
     if (old != null) {
       // One session per pair: the older request ends here.
       old.ended(now);
-      active.remove(key(old.initiator(), old.target()));
+      activeRemove(old.initiator(), old.target());
       closeEngines(a, b, now);
     }
-    active.put(key(a, b), r);
+    activePut(a, b, r);
     Host h = hosts[a];
     String target = hosts[b].peerId;
     h.app.call(now, () -> h.engine.connect(target, now));
@@ -338,7 +360,7 @@ public final class EnginePolicy implements Policy {
   @Override
   public void close(ScenarioSchedule.ConnectionRequest c, ConnectionRecord r, long now) {
     if (active.get(key(c.initiator(), c.target())) == r) {
-      active.remove(key(c.initiator(), c.target()));
+      activeRemove(c.initiator(), c.target());
       closeEngines(c.initiator(), c.target(), now);
     }
   }
@@ -425,15 +447,36 @@ public final class EnginePolicy implements Policy {
 
   /** One peer: its engine's event sink and its path observer (counts, then forwards). */
   private final class Host implements EngineSink, PathObserver {
+    /*
+     * The fields of every observer call first, so they lie next to the object header (the
+     * call's dispatch reads it): model, traced, then record()'s memo and table, within bytes
+     * 0..39 of the object. The JVM puts the int and the long right after the header.
+     */
     final int index;
+    PathObserver model;
+    PathObserver traced;
+    /**
+     * Path key to the peer at its other end, each entry caching {@code recordOf(index, peer)}:
+     * kept exact by {@link #onPathCreated} (a new entry) and {@link #recordChanged} (every
+     * change to {@code active} that involves this host). One probe of this host's small table
+     * replaces a boxed path-to-peer lookup and up to two probes of the run-wide {@code active}
+     * table per packet (all cold at 10 000 peers).
+     */
+    final LongTagMap<ConnectionRecord> paths = new LongTagMap<>();
+    /**
+     * The last {@link #record} answer ({@code memoPath} 0: none; path key 0 is never in
+     * {@code paths}, so its answer, null, is what the empty memo says). A host's packets mostly
+     * go on one path at a time, and these fields share a cache line with the ones every
+     * observer call reads, so a repeat costs no further line. Cleared wherever {@code paths}
+     * changes.
+     */
+    long memoPath;
+    ConnectionRecord memoRecord;
     String peerId;
     EngineApplication app;
     PeerEngine engine;
     PunchPolicy policy;
     LifetimeProber prober;
-    PathObserver model;
-    PathObserver traced;
-    final LongMap<Integer> peerOfPath = new LongMap<>();
     final Map<String, Long> publicPath = new HashMap<>();
     final Map<String, InetSocketAddress> remoteOf = new HashMap<>();
 
@@ -441,9 +484,22 @@ public final class EnginePolicy implements Policy {
       this.index = index;
     }
 
+    /** {@code recordOf(index, peer of the path)}, or null when the path is unknown. */
     private ConnectionRecord record(long pathKey) {
-      Integer j = peerOfPath.get(pathKey);
-      return j == null ? null : recordOf(index, j);
+      if (pathKey == memoPath) {
+        return memoRecord;
+      }
+      ConnectionRecord r = paths.cached(pathKey);
+      memoPath = pathKey;
+      memoRecord = r;
+      return r;
+    }
+
+    /** The open record between this host and {@code peer} is now {@code r} (may be null). */
+    void recordChanged(int peer, ConnectionRecord r) {
+      paths.setCached(peer, r);
+      memoPath = 0;
+      memoRecord = null;
     }
 
     @Override
@@ -522,7 +578,9 @@ public final class EnginePolicy implements Policy {
         boolean samePublic, int ownNat, int remoteNat) {
       Integer j = indexOf.get(peer);
       if (j != null) {
-        peerOfPath.put(pathKey, j);
+        paths.put(pathKey, j, recordOf(index, j));
+        memoPath = 0;
+        memoRecord = null;
         if (kind == org.netbelief.punch.wire.Frame.CANDIDATE_PUBLIC) {
           publicPath.put(peer, pathKey);
         }

@@ -194,4 +194,112 @@ class EngineApplicationTest {
       assertThat(spokes[i].received).containsExactly("to " + i, "to " + i, "to " + i);
     }
   }
+  @Test
+  void lastConversion_senderJustSentTo_handedOverAsTheEnginesOwnAddressObject() {
+    // The adapter remembers its last conversion: a reply from the endpoint the engine just
+    // sent to arrives from the engine's own address object, and an answer to the sender just
+    // heard from goes out without the caches. Interleaved with two other spokes and one cache
+    // slot each way, every packet must still go to, and come from, the right endpoint.
+    SimNetwork net = new SimNetwork(1);
+    int hub = net.addHost(SimNetwork.INTERNET, Endpoints.parseAddress("192.0.2.1"), LinkProfile.IDEAL);
+    ScriptedEngine center = new ScriptedEngine();
+    EngineApplication app = new EngineApplication(null, 1);
+    app.attach(center, null);
+    center.app = app;
+    center.reaction = (self, d, from, now) -> self.send("re " + text(d), from);
+    net.bind(hub, 4000, app);
+    InetSocketAddress hubAddr = Endpoints.toSocketAddress(Endpoints.parse("192.0.2.1:4000"));
+    int n = 3;
+    ScriptedEngine[] spokes = new ScriptedEngine[n];
+    InetSocketAddress[] spokeAddr = new InetSocketAddress[n];
+    for (int i = 0; i < n; i++) {
+      String addr = "198.51.100." + (i + 1);
+      int h = net.addHost(SimNetwork.INTERNET, Endpoints.parseAddress(addr), LinkProfile.ofMillis(1, 0, 0));
+      spokes[i] = engineOn(net, h, 5000);
+      spokeAddr[i] = Endpoints.toSocketAddress(Endpoints.parse(addr + ":5000"));
+      int k = i;
+      spokes[i].reaction = (self, d, from, now) -> {
+        if (text(d).startsWith("to ")) {
+          self.send("ack " + k, from);
+        }
+      };
+    }
+    net.runUntil(0);
+    int[] order = {0, 0, 1, 2, 1, 0, 2, 2};
+    for (int k : order) {
+      net.at(net.now(), now -> spokes[k].send("from " + k, hubAddr));
+      net.runUntil(net.now() + 5 * MS);
+      center.send("to " + k, spokeAddr[k]);
+      net.runUntil(net.now() + 5 * MS);
+    }
+    // Per round: "from k" (answered "re from k"), then "ack k" (answered "re ack k").
+    assertThat(center.received).hasSize(2 * order.length);
+    for (int j = 0; j < order.length; j++) {
+      int k = order[j];
+      assertThat(center.received.get(2 * j)).isEqualTo("from " + k);
+      assertThat(center.received.get(2 * j + 1)).isEqualTo("ack " + k);
+      assertThat(center.senders.get(2 * j)).isEqualTo(spokeAddr[k]);
+      // The ack comes from the endpoint the center just sent "to k" to: the same object.
+      assertThat(center.senders.get(2 * j + 1)).isSameAs(spokeAddr[k]);
+    }
+    for (int i = 0; i < n; i++) {
+      int rounds = 0;
+      for (int k : order) {
+        rounds += k == i ? 1 : 0;
+      }
+      List<String> expected = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        expected.add("re from " + i);
+        expected.add("to " + i);
+        expected.add("re ack " + i);
+      }
+      assertThat(spokes[i].received).containsExactlyElementsOf(expected);
+    }
+  }
+  @Test
+  void caches_asManySendersAsWaysInOneSet_eachKeepsItsAddressObject() {
+    // 4 slots: one set of 4 ways. 4 senders in turn all stay cached (however their endpoints
+    // hash), so each sender reaches the engine as the same address object every time; a fifth
+    // evicts the oldest, and every sender is still seen as itself.
+    SimNetwork net = new SimNetwork(1);
+    int hub = net.addHost(SimNetwork.INTERNET, Endpoints.parseAddress("192.0.2.1"), LinkProfile.IDEAL);
+    ScriptedEngine center = new ScriptedEngine();
+    EngineApplication app = new EngineApplication(null, 4);
+    app.attach(center, null);
+    center.app = app;
+    net.bind(hub, 4000, app);
+    InetSocketAddress hubAddr = Endpoints.toSocketAddress(Endpoints.parse("192.0.2.1:4000"));
+    int n = 5;
+    ScriptedEngine[] spokes = new ScriptedEngine[n];
+    InetSocketAddress[] spokeAddr = new InetSocketAddress[n];
+    for (int i = 0; i < n; i++) {
+      String addr = "198.51.100." + (i + 1);
+      int h = net.addHost(SimNetwork.INTERNET, Endpoints.parseAddress(addr), LinkProfile.ofMillis(1, 0, 0));
+      spokes[i] = engineOn(net, h, 5000);
+      spokeAddr[i] = Endpoints.toSocketAddress(Endpoints.parse(addr + ":5000"));
+    }
+    net.runUntil(0);
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 4; i++) {
+        int k = i;
+        net.at(net.now(), now -> spokes[k].send("from " + k, hubAddr));
+        net.runUntil(net.now() + 2 * MS);
+      }
+    }
+    for (int j = 0; j < 12; j++) {
+      assertThat(center.senders.get(j)).isEqualTo(spokeAddr[j % 4]);
+      assertThat(center.senders.get(j)).isSameAs(center.senders.get(j % 4));
+    }
+    for (int k : new int[] {4, 0, 1, 4}) {
+      net.at(net.now(), now -> spokes[k].send("from " + k, hubAddr));
+      net.runUntil(net.now() + 2 * MS);
+    }
+    assertThat(center.senders.subList(12, 16))
+        .containsExactly(spokeAddr[4], spokeAddr[0], spokeAddr[1], spokeAddr[4]);
+    // Sender 0 was the oldest when sender 4 came: it came back as a new object. Sender 4 was
+    // still cached on its second packet.
+    assertThat(center.senders.get(13)).isNotSameAs(center.senders.get(0));
+    assertThat(center.senders.get(15)).isSameAs(center.senders.get(12));
+  }
+
 }
