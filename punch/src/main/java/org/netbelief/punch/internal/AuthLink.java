@@ -19,8 +19,14 @@ public final class AuthLink {
     private final long id;
     private final Hmac256 mac;
     private final boolean responder;
-    private final ReplayWindow window = new ReplayWindow();
     private long sendCounter;
+    /**
+     * The receive {@link ReplayWindow}, held inline (its highest counter and bitmap): one object
+     * less per link, and per packet one cold cache line less to touch when a simulation holds
+     * tens of thousands of links.
+     */
+    private long highest;
+    private long bitmap;
     private boolean lastFreshest;
 
     /**
@@ -78,7 +84,7 @@ public final class AuthLink {
             return DropReason.WRONG_DIRECTION;
         }
         long ctr = r.counter();
-        DropReason d = window.check(ctr);
+        DropReason d = ReplayWindow.check(highest, bitmap, ctr);
         if (d != null) {
             return d;
         }
@@ -87,7 +93,11 @@ public final class AuthLink {
         if (!mac.verify(r.array(), off, tagAt - off, r.array(), tagAt, Frame.TAG_LENGTH)) {
             return DropReason.BAD_TAG;
         }
-        lastFreshest = window.accept(ctr);
+        bitmap = ReplayWindow.acceptedBitmap(highest, bitmap, ctr);
+        lastFreshest = ctr > highest;
+        if (lastFreshest) {
+            highest = ctr;
+        }
         return null;
     }
 
