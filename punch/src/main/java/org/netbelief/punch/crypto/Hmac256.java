@@ -32,8 +32,8 @@ public final class Hmac256 {
     /** The per-thread digest and scratch (see the class comment for why they are shared). */
     private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
 
-    /** {@code K ^ ipad} in [0, 64), {@code K ^ opad} in [64, 128). */
-    private final byte[] pads = new byte[2 * BLOCK];
+    /** {@code K ^ ipad} in [0, 64), {@code K ^ opad} in [64, 128): see {@link #keyPads}. */
+    private final byte[] pads;
 
     /**
      * Creates a MAC under a key.
@@ -41,12 +41,29 @@ public final class Hmac256 {
      * @param key the key; keys longer than 64 bytes are hashed first, as RFC 2104 says
      */
     public Hmac256(byte[] key) {
+        pads = keyPads(key);
+    }
+
+    /**
+     * The key as this class holds it: {@code K ^ ipad} in bytes [0, 64), {@code K ^ opad} in
+     * [64, 128). For owners that keep these 128 bytes themselves and call the static {@link
+     * #mac(byte[], byte[], int, int, byte[], int, int)} and {@link #verify(byte[], byte[], int,
+     * int, byte[], int, int)}: one object less (and one dependent cache miss less) per MAC than
+     * going through an instance, which counts when tens of thousands of keys are each used once
+     * in a while.
+     *
+     * @param key the key; keys longer than 64 bytes are hashed first, as RFC 2104 says
+     * @return a new 128-byte array
+     */
+    public static byte[] keyPads(byte[] key) {
         byte[] k = key.length > BLOCK ? sha256().digest(key) : key;
+        byte[] pads = new byte[2 * BLOCK];
         for (int i = 0; i < BLOCK; i++) {
             byte b = i < k.length ? k[i] : 0;
             pads[i] = (byte) (b ^ 0x36);
             pads[BLOCK + i] = (byte) (b ^ 0x5c);
         }
+        return pads;
     }
 
     /**
@@ -60,6 +77,21 @@ public final class Hmac256 {
      * @param outLen 1 to 32 bytes to write
      */
     public void mac(byte[] m, int off, int len, byte[] out, int outOff, int outLen) {
+        mac(pads, m, off, len, out, outOff, outLen);
+    }
+
+    /**
+     * {@link #mac(byte[], int, int, byte[], int, int)} under a key given as its {@link #keyPads}.
+     *
+     * @param pads the key's 128 bytes from {@link #keyPads}
+     * @param m message array
+     * @param off message offset
+     * @param len message length
+     * @param out destination
+     * @param outOff destination offset
+     * @param outLen 1 to 32 bytes to write
+     */
+    public static void mac(byte[] pads, byte[] m, int off, int len, byte[] out, int outOff, int outLen) {
         Work w = WORK.get();
         w.compute(pads, m, off, len, null, 0, 0);
         System.arraycopy(w.scratch, 0, out, outOff, outLen);
@@ -91,6 +123,23 @@ public final class Hmac256 {
      * @return true when the tag matches
      */
     public boolean verify(byte[] m, int off, int len, byte[] tag, int tagOff, int tagLen) {
+        return verify(pads, m, off, len, tag, tagOff, tagLen);
+    }
+
+    /**
+     * {@link #verify(byte[], int, int, byte[], int, int)} under a key given as its {@link
+     * #keyPads}.
+     *
+     * @param pads the key's 128 bytes from {@link #keyPads}
+     * @param m message array
+     * @param off message offset
+     * @param len message length
+     * @param tag array holding the tag
+     * @param tagOff tag offset
+     * @param tagLen tag length, 1 to 32
+     * @return true when the tag matches
+     */
+    public static boolean verify(byte[] pads, byte[] m, int off, int len, byte[] tag, int tagOff, int tagLen) {
         byte[] scratch = WORK.get().compute(pads, m, off, len, null, 0, 0);
         int diff = 0;
         for (int i = 0; i < tagLen; i++) {
