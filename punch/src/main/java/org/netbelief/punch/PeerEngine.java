@@ -116,8 +116,12 @@ public final class PeerEngine implements Engine {
     private ByteBuffer inView;
     private final byte[] out = new byte[MAX_DATAGRAM];
     private final ByteBuffer outView = ByteBuffer.wrap(out);
-    private final FrameReader r = new FrameReader();
-    private final FrameReader inner = new FrameReader();
+    /**
+     * The reader of the datagram being handled and of a relayed inner frame: set by {@link
+     * #onDatagram} from the thread's {@link Readers} for the length of the call, null otherwise.
+     */
+    private FrameReader r;
+    private FrameReader inner;
     private final long[] drops = new long[REASONS.length];
 
     private Reg reg = Reg.IDLE;
@@ -129,6 +133,8 @@ public final class PeerEngine implements Engine {
     private byte[] eph;
     private byte[] ephPublic;
     private AuthLink link;
+    /** {@code link.id()} while link is set, kept here for the receive path (see handle). */
+    private long linkId;
     private byte[] linkKey;
     private InetSocketAddress publicEndpoint;
     private long linkInterval;
@@ -410,6 +416,34 @@ public final class PeerEngine implements Engine {
             drop(DropReason.OVERSIZED);
             return;
         }
+        // The readers come from the thread, not the engine: wrap writes most of a reader's
+        // fields, and a reader of this engine's own was two cold cache lines per datagram when
+        // a simulation runs thousands of engines on one thread. A delivery nested in this one
+        // (our sends reach another engine at once in the simulator, possibly this one) takes
+        // the next pair; this call's own pair is back in r and inner when it returns.
+        Readers rs = READERS.get();
+        FrameReader outer = r;
+        FrameReader outerInner = inner;
+        r = rs.push();
+        inner = rs.inner();
+        boolean handled;
+        try {
+            handled = receive(datagram, n, from, nowNanos);
+        } finally {
+            rs.pop();
+            r = outer;
+            inner = outerInner;
+        }
+        if (handled) {
+            // Any frame may have moved a timer either way (an answer ends a probe's wait, an
+            // introduction starts punching): plan again, so no wake-up is left for work that
+            // is gone.
+            plan();
+        }
+    }
+
+    /** Validates and handles one datagram; false when it was malformed (nothing moved). */
+    private boolean receive(ByteBuffer datagram, int n, InetSocketAddress from, long nowNanos) {
         // A heap datagram is read where it is: copying it into an array of this engine's own
         // touched that array's cold cache lines on every packet when a simulation runs
         // thousands of engines on one thread. Reading in place needs the caller's bytes to stay
@@ -427,7 +461,7 @@ public final class PeerEngine implements Engine {
         }
         if (d != null) {
             drop(d);
-            return;
+            return false;
         }
         try {
             d = handle(from, nowNanos);
@@ -437,9 +471,40 @@ public final class PeerEngine implements Engine {
         if (d != null) {
             drop(d);
         }
-        // Any frame may have moved a timer either way (an answer ends a probe's wait, an
-        // introduction starts punching): plan again, so no wake-up is left for work that is gone.
-        plan();
+        return true;
+    }
+
+    private static final ThreadLocal<Readers> READERS = ThreadLocal.withInitial(Readers::new);
+
+    /**
+     * One thread's frame readers, a stack with a pair (datagram, inner frame) per nesting level
+     * of {@link #onDatagram} calls on the thread; grows only as deep as deliveries nest.
+     */
+    private static final class Readers {
+        private FrameReader[] stack = new FrameReader[4];
+        private int top;
+
+        /** @return the datagram reader of the next level ({@link #inner} is its pair) */
+        FrameReader push() {
+            if (top == stack.length) {
+                stack = Arrays.copyOf(stack, 2 * top);
+            }
+            if (stack[top] == null) {
+                stack[top] = new FrameReader();
+                stack[top + 1] = new FrameReader();
+            }
+            top += 2;
+            return stack[top - 2];
+        }
+
+        /** @return the inner-frame reader of the top level */
+        FrameReader inner() {
+            return stack[top - 1];
+        }
+
+        void pop() {
+            top -= 2;
+        }
     }
 
     private DropReason handle(InetSocketAddress from, long now) {
@@ -454,7 +519,8 @@ public final class PeerEngine implements Engine {
             return type == T_CHALLENGE ? onChallenge(now) : onRejected(now);
         }
         long sid = r.sessionId();
-        if (link != null && sid == link.id()) {
+        // linkId, not link.id(): a session frame then does not touch the (cold) link object.
+        if (link != null && sid == linkId) {
             return onLinkFrame(now);
         }
         if (type == T_REGISTERED) {
@@ -513,6 +579,7 @@ public final class PeerEngine implements Engine {
             }
         }
         link = candidate;
+        linkId = candidate.id();
         linkKey = key;
         eph = null;
         ephPublic = null;
