@@ -107,12 +107,21 @@ public final class PeerEngine implements Engine {
     private final EngineSink sink;
     private final SecureRandom random;
 
-    private final byte[] in = new byte[MAX_DATAGRAM];
-    private final ByteBuffer inView = ByteBuffer.wrap(in);
+    /**
+     * A copy of the datagram when the driver's buffer has no accessible array (a direct or
+     * read-only buffer), and of a DATA payload for {@link EngineSink#data}; made on first need.
+     * A heap datagram is read in place (see {@link #onDatagram}).
+     */
+    private byte[] inCopy;
+    private ByteBuffer inView;
     private final byte[] out = new byte[MAX_DATAGRAM];
     private final ByteBuffer outView = ByteBuffer.wrap(out);
-    private final FrameReader r = new FrameReader();
-    private final FrameReader inner = new FrameReader();
+    /**
+     * The reader of the datagram being handled and of a relayed inner frame: set by {@link
+     * #onDatagram} from the thread's {@link Readers} for the length of the call, null otherwise.
+     */
+    private FrameReader r;
+    private FrameReader inner;
     private final long[] drops = new long[REASONS.length];
 
     private Reg reg = Reg.IDLE;
@@ -124,6 +133,8 @@ public final class PeerEngine implements Engine {
     private byte[] eph;
     private byte[] ephPublic;
     private AuthLink link;
+    /** {@code link.id()} while link is set, kept here for the receive path (see handle). */
+    private long linkId;
     private byte[] linkKey;
     private InetSocketAddress publicEndpoint;
     private long linkInterval;
@@ -392,6 +403,12 @@ public final class PeerEngine implements Engine {
 
     // ---------------------------------------------------------------- receive
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A buffer with an accessible array is read in place: its bytes must not change until
+     * this call returns, also not through a delivery nested in this engine's own sends.
+     */
     @Override
     public void onDatagram(ByteBuffer datagram, InetSocketAddress from, long nowNanos) {
         int n = datagram.remaining();
@@ -399,13 +416,52 @@ public final class PeerEngine implements Engine {
             drop(DropReason.OVERSIZED);
             return;
         }
-        // One copy into our own array lets every later step work on a heap array, whatever the
-        // driver's buffer kind, and gives the payload view a stable backing array.
-        datagram.get(datagram.position(), in, 0, n);
-        DropReason d = r.wrap(in, 0, n);
+        // The readers come from the thread, not the engine: wrap writes most of a reader's
+        // fields, and a reader of this engine's own was two cold cache lines per datagram when
+        // a simulation runs thousands of engines on one thread. A delivery nested in this one
+        // (our sends reach another engine at once in the simulator, possibly this one) takes
+        // the next pair; this call's own pair is back in r and inner when it returns.
+        Readers rs = READERS.get();
+        FrameReader outer = r;
+        FrameReader outerInner = inner;
+        r = rs.push();
+        inner = rs.inner();
+        boolean handled;
+        try {
+            handled = receive(datagram, n, from, nowNanos);
+        } finally {
+            rs.pop();
+            r = outer;
+            inner = outerInner;
+        }
+        if (handled) {
+            // Any frame may have moved a timer either way (an answer ends a probe's wait, an
+            // introduction starts punching): plan again, so no wake-up is left for work that
+            // is gone.
+            plan();
+        }
+    }
+
+    /** Validates and handles one datagram; false when it was malformed (nothing moved). */
+    private boolean receive(ByteBuffer datagram, int n, InetSocketAddress from, long nowNanos) {
+        // A heap datagram is read where it is: copying it into an array of this engine's own
+        // touched that array's cold cache lines on every packet when a simulation runs
+        // thousands of engines on one thread. Reading in place needs the caller's bytes to stay
+        // put until we return, also across our own sends: the simulator gives each nesting level
+        // of deliveries its own buffer (EngineApplication.Buffers), and a socket driver's
+        // receive buffer is only written by its next receive. Other buffers are copied once,
+        // so every later step works on a heap array.
+        DropReason d;
+        if (datagram.hasArray()) {
+            d = r.wrap(datagram.array(), datagram.arrayOffset() + datagram.position(), n);
+        } else {
+            byte[] copy = inCopy();
+            datagram.get(datagram.position(), copy, 0, n);
+            d = r.wrap(copy, 0, n);
+        }
         if (d != null) {
             drop(d);
-            return;
+            return false;
         }
         try {
             d = handle(from, nowNanos);
@@ -415,9 +471,40 @@ public final class PeerEngine implements Engine {
         if (d != null) {
             drop(d);
         }
-        // Any frame may have moved a timer either way (an answer ends a probe's wait, an
-        // introduction starts punching): plan again, so no wake-up is left for work that is gone.
-        plan();
+        return true;
+    }
+
+    private static final ThreadLocal<Readers> READERS = ThreadLocal.withInitial(Readers::new);
+
+    /**
+     * One thread's frame readers, a stack with a pair (datagram, inner frame) per nesting level
+     * of {@link #onDatagram} calls on the thread; grows only as deep as deliveries nest.
+     */
+    private static final class Readers {
+        private FrameReader[] stack = new FrameReader[4];
+        private int top;
+
+        /** @return the datagram reader of the next level ({@link #inner} is its pair) */
+        FrameReader push() {
+            if (top == stack.length) {
+                stack = Arrays.copyOf(stack, 2 * top);
+            }
+            if (stack[top] == null) {
+                stack[top] = new FrameReader();
+                stack[top + 1] = new FrameReader();
+            }
+            top += 2;
+            return stack[top - 2];
+        }
+
+        /** @return the inner-frame reader of the top level */
+        FrameReader inner() {
+            return stack[top - 1];
+        }
+
+        void pop() {
+            top -= 2;
+        }
     }
 
     private DropReason handle(InetSocketAddress from, long now) {
@@ -432,7 +519,8 @@ public final class PeerEngine implements Engine {
             return type == T_CHALLENGE ? onChallenge(now) : onRejected(now);
         }
         long sid = r.sessionId();
-        if (link != null && sid == link.id()) {
+        // linkId, not link.id(): a session frame then does not touch the (cold) link object.
+        if (link != null && sid == linkId) {
             return onLinkFrame(now);
         }
         if (type == T_REGISTERED) {
@@ -449,7 +537,7 @@ public final class PeerEngine implements Engine {
         if (reg != Reg.HELLO && reg != Reg.PROOF) {
             return DropReason.UNEXPECTED;
         }
-        cookie = java.util.Arrays.copyOfRange(in, r.bodyOffset(), r.bodyOffset() + COOKIE_LENGTH);
+        cookie = java.util.Arrays.copyOfRange(r.array(), r.bodyOffset(), r.bodyOffset() + COOKIE_LENGTH);
         if (eph == null) {
             eph = Keys.x25519Private(random);
             ephPublic = Keys.x25519Public(eph);
@@ -471,7 +559,7 @@ public final class PeerEngine implements Engine {
     }
 
     private DropReason onRegistered(long now) {
-        byte[] shared = Keys.agree(eph, in, r.bodyOffset());
+        byte[] shared = Keys.agree(eph, r.array(), r.bodyOffset());
         if (shared == null) {
             return DropReason.MALFORMED_BODY;
         }
@@ -486,15 +574,16 @@ public final class PeerEngine implements Engine {
         }
         byte[] id = identity.peerId();
         for (int i = 0; i < PEER_ID_LENGTH; i++) {
-            if (in[r.bodyOffset() + X25519_KEY_LENGTH + i] != id[i]) {
+            if (r.array()[r.bodyOffset() + X25519_KEY_LENGTH + i] != id[i]) {
                 return DropReason.MALFORMED_BODY;
             }
         }
         link = candidate;
+        linkId = candidate.id();
         linkKey = key;
         eph = null;
         ephPublic = null;
-        publicEndpoint = Endpoints.read(in, r.bodyOffset() + X25519_KEY_LENGTH + PEER_ID_LENGTH);
+        publicEndpoint = Endpoints.read(r.array(), r.bodyOffset() + X25519_KEY_LENGTH + PEER_ID_LENGTH);
         linkLease = r.leaseMillis() * 1_000_000L;
         linkInterval = rendezvousKeepaliveNanos(now);
         linkLastAnswered = now;
@@ -536,7 +625,7 @@ public final class PeerEngine implements Engine {
                     // lifetime is learnt): follow it, once per answered keepalive.
                     linkInterval = rendezvousKeepaliveNanos(now);
                 }
-                InetSocketAddress seen = Endpoints.read(in, r.bodyOffset() + 8);
+                InetSocketAddress seen = Endpoints.read(r.array(), r.bodyOffset() + 8);
                 if (!seen.equals(publicEndpoint)) {
                     publicEndpoint = seen; // our NAT rebound; introductions use the new mapping
                     startDiscovery(now); // and the new mapping may behave differently
@@ -570,8 +659,8 @@ public final class PeerEngine implements Engine {
 
     private DropReason onOffer(long now) {
         long offerId = r.firstLong();
-        String requester = Keys.hex(java.util.Arrays.copyOfRange(in, r.bodyOffset() + 8, r.bodyOffset() + 8 + PEER_ID_LENGTH));
-        String requesterName = new String(in, r.nameOffset(), r.nameLength(), StandardCharsets.US_ASCII);
+        String requester = Keys.hex(java.util.Arrays.copyOfRange(r.array(), r.bodyOffset() + 8, r.bodyOffset() + 8 + PEER_ID_LENGTH));
+        String requesterName = new String(r.array(), r.nameOffset(), r.nameLength(), StandardCharsets.US_ASCII);
         if (!acceptIncoming) {
             int p = link.begin(out, 0, T_DECLINE);
             p = FrameWriter.decline(out, p, offerId, REASON_REFUSED);
@@ -594,6 +683,7 @@ public final class PeerEngine implements Engine {
 
     private DropReason onIntroduce(long now) {
         int b = r.bodyOffset();
+        byte[] in = r.array();
         long requestId = getLong(in, b);
         long sid = getLong(in, b + 8);
         int role = in[b + 48];
@@ -673,7 +763,7 @@ public final class PeerEngine implements Engine {
 
     private DropReason onRelayData(long now) {
         long sid = r.firstLong();
-        DropReason d = inner.wrap(in, r.payloadOffset(), r.payloadLength());
+        DropReason d = inner.wrap(r.array(), r.payloadOffset(), r.payloadLength());
         if (d != null) {
             return d;
         }
@@ -784,9 +874,30 @@ public final class PeerEngine implements Engine {
     }
 
     private void deliver(Session s, FrameReader f, boolean relayed, long now) {
-        inView.limit(f.payloadOffset() + f.payloadLength()).position(f.payloadOffset());
+        // The sink gets a view over our own array: a view over the driver's array would be a
+        // new ByteBuffer per packet. Application data is rare next to the protocol's own
+        // packets, so copying it here costs less than copying every datagram on arrival.
+        byte[] copy = inCopy();
+        int len = f.payloadLength();
+        if (f.array() != copy) {
+            System.arraycopy(f.array(), f.payloadOffset(), copy, 0, len);
+            inView.limit(len).position(0);
+        } else {
+            inView.limit(f.payloadOffset() + len).position(f.payloadOffset());
+        }
         sink.data(s.peerId, inView, relayed, now);
         inView.clear();
+    }
+
+    /** @return {@link #inCopy}, made on first use (with {@link #inView}) */
+    private byte[] inCopy() {
+        byte[] c = inCopy;
+        if (c == null) {
+            c = new byte[MAX_DATAGRAM];
+            inCopy = c;
+            inView = ByteBuffer.wrap(c);
+        }
+        return c;
     }
 
     /** An authenticated packet arrived directly: the hole is alive, and may have moved. */
@@ -1174,6 +1285,7 @@ public final class PeerEngine implements Engine {
             return DropReason.UNEXPECTED; // a late answer to an earlier step
         }
         int b = r.bodyOffset();
+        byte[] in = r.array();
         InetSocketAddress observed = Endpoints.read(in, b + 10);
         switch (discStep) {
             case D_BASE:

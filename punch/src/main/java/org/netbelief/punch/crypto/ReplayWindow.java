@@ -30,6 +30,35 @@ public final class ReplayWindow {
      *     when 64 or more below the highest (or not positive)
      */
     public DropReason check(long counter) {
+        return check(highest, bitmap, counter);
+    }
+
+    /**
+     * Records an authenticated counter that {@link #check} judged fresh.
+     *
+     * @param counter the counter
+     * @return true when the counter is a new highest (the packet is the freshest seen)
+     */
+    public boolean accept(long counter) {
+        bitmap = acceptedBitmap(highest, bitmap, counter);
+        if (counter > highest) {
+            highest = counter;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * {@link #check(long)} on a window kept in two fields of the caller's own, for owners that
+     * hold the window inline instead of as an object of its own (one object less to touch per
+     * packet when there are many windows).
+     *
+     * @param highest the highest counter accepted, 0 when none
+     * @param bitmap bit i set: counter {@code highest - i} was accepted
+     * @param counter the packet's counter
+     * @return as {@link #check(long)}
+     */
+    public static DropReason check(long highest, long bitmap, long counter) {
         if (counter <= 0) {
             return DropReason.TOO_OLD;
         }
@@ -44,20 +73,20 @@ public final class ReplayWindow {
     }
 
     /**
-     * Records an authenticated counter that {@link #check} judged fresh.
+     * The bitmap after {@link #accept(long)} of a counter judged fresh, for windows kept inline
+     * (see {@link #check(long, long, long)}); the new highest is {@code max(highest, counter)}.
      *
+     * @param highest the highest counter accepted, 0 when none
+     * @param bitmap bit i set: counter {@code highest - i} was accepted
      * @param counter the counter
-     * @return true when the counter is a new highest (the packet is the freshest seen)
+     * @return the new bitmap
      */
-    public boolean accept(long counter) {
+    public static long acceptedBitmap(long highest, long bitmap, long counter) {
         if (counter > highest) {
             long shift = counter - highest;
-            bitmap = shift >= SIZE ? 1L : (bitmap << shift) | 1L;
-            highest = counter;
-            return true;
+            return shift >= SIZE ? 1L : (bitmap << shift) | 1L;
         }
-        bitmap |= 1L << (highest - counter);
-        return false;
+        return bitmap | 1L << (highest - counter);
     }
 
     /** @return the highest counter accepted, 0 when none */

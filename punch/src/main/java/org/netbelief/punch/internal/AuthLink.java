@@ -17,10 +17,21 @@ import org.netbelief.punch.wire.FrameWriter;
  */
 public final class AuthLink {
     private final long id;
-    private final Hmac256 mac;
+    /**
+     * The key as {@link Hmac256#keyPads}, used through Hmac256's static methods rather than an
+     * instance: a link is then two objects (this and the array, allocated together), and a MAC
+     * under a cold link waits for one cache miss less.
+     */
+    private final byte[] pads;
     private final boolean responder;
-    private final ReplayWindow window = new ReplayWindow();
     private long sendCounter;
+    /**
+     * The receive {@link ReplayWindow}, held inline (its highest counter and bitmap): one object
+     * less per link, and per packet one cold cache line less to touch when a simulation holds
+     * tens of thousands of links.
+     */
+    private long highest;
+    private long bitmap;
     private boolean lastFreshest;
 
     /**
@@ -32,7 +43,7 @@ public final class AuthLink {
      */
     public AuthLink(long id, byte[] key, boolean responder) {
         this.id = id;
-        this.mac = new Hmac256(key);
+        this.pads = Hmac256.keyPads(key);
         this.responder = responder;
     }
 
@@ -63,7 +74,7 @@ public final class AuthLink {
      */
     public int seal(byte[] out, int off, int bodyEnd) {
         int tagAt = FrameWriter.endAuth(out, off, bodyEnd);
-        mac.mac(out, off, tagAt - off, out, tagAt, Frame.TAG_LENGTH);
+        Hmac256.mac(pads, out, off, tagAt - off, out, tagAt, Frame.TAG_LENGTH);
         return tagAt + Frame.TAG_LENGTH - off;
     }
 
@@ -78,16 +89,20 @@ public final class AuthLink {
             return DropReason.WRONG_DIRECTION;
         }
         long ctr = r.counter();
-        DropReason d = window.check(ctr);
+        DropReason d = ReplayWindow.check(highest, bitmap, ctr);
         if (d != null) {
             return d;
         }
         int off = r.frameOffset();
         int tagAt = r.tagOffset();
-        if (!mac.verify(r.array(), off, tagAt - off, r.array(), tagAt, Frame.TAG_LENGTH)) {
+        if (!Hmac256.verify(pads, r.array(), off, tagAt - off, r.array(), tagAt, Frame.TAG_LENGTH)) {
             return DropReason.BAD_TAG;
         }
-        lastFreshest = window.accept(ctr);
+        bitmap = ReplayWindow.acceptedBitmap(highest, bitmap, ctr);
+        lastFreshest = ctr > highest;
+        if (lastFreshest) {
+            highest = ctr;
+        }
         return null;
     }
 
