@@ -20,6 +20,11 @@ public interface Engine {
     /**
      * Processes one received datagram.
      *
+     * <p>The engine may read the bytes in place rather than copying them (the peer engine does
+     * for heap buffers): the caller keeps them unchanged until the call returns, including while
+     * the engine's own sends run (a driver that delivers nested datagrams gives each nesting
+     * level its own buffer, as the simulator's adapter does).
+     *
      * @param datagram bytes between position and limit (not consumed; any buffer kind)
      * @param from source endpoint
      * @param nowNanos monotonic time
