@@ -80,7 +80,16 @@ public final class RttBelief {
     if (!(q > 0.0 && q < 1.0)) {
       throw new IllegalArgumentException("quantile must lie strictly between 0 and 1, got " + q);
     }
-    return toNanos(mu + predictiveScale() * studentQuantile(degreesOfFreedom(), q));
+    return quantileNanos(mu, kappa, alpha, beta, q);
+  }
+
+  /**
+   * {@link #quantileNanos(double)} of the belief NIG(μ, κ, α, β), without the object (q
+   * unchecked): the same expressions, so the same nanoseconds.
+   */
+  static long quantileNanos(double mu, double kappa, double alpha, double beta, double q) {
+    double scale = Math.sqrt(beta * (kappa + 1.0) / (alpha * kappa)); // predictiveScale()
+    return toNanos(mu + scale * studentQuantile(2.0 * alpha, q));
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.netbelief.model;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.netbelief.model.internal.HazardCurve;
@@ -63,14 +65,37 @@ public final class SurvivalModel implements HoleLifetime {
    * Writes this model has made to its table, counted after each write: a reader that finds the
    * same count before and after its work saw no write in between. With {@link #ownsTable}, the
    * table has no other writer, so an unchanged count means unchanged rows (the planner's memo).
+   * A field updated through {@code WRITES} rather than an AtomicLong: the planner reads it on
+   * every keepalive, and at 10 000 models an AtomicLong is one more cold object per read.
    */
-  private final AtomicLong writes = new AtomicLong();
+  private volatile long writes;
+
+  private static final VarHandle WRITES;
+
+  static {
+    try {
+      WRITES = MethodHandles.lookup().findVarHandle(SurvivalModel.class, "writes", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   /** Whether the table was made by this model (no other writer can change its rows). */
   private final boolean ownsTable;
-  private final ThreadLocal<Scratch> scratch;
+
+  /**
+   * The thread's scratch, shared by every model the thread uses (replaced when a model needs
+   * other dimensions). One static ThreadLocal, not one per model: with one per model, a thread
+   * running 10 000 models (the simulation's peers) had a ThreadLocalMap of tens of thousands of
+   * entries (and, across runs, those of every earlier run's models), its lookups probed long
+   * chains and re-created scratches: ThreadLocal.get was 8.7 % of the netbelief run's samples.
+   * No method holds a scratch across a call into another model, so sharing is safe.
+   */
+  private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
 
   /** Per-thread working arrays: the bins' Betas, death posteriors and derived keys. */
   static final class Scratch {
+    final int bins;
+    final int levels;
     final double[] alpha;
     final double[] beta;
     final double[] evidence;
@@ -86,10 +111,10 @@ public final class SurvivalModel implements HoleLifetime {
     final long[] keys;
     final double[] sf = new double[2];
     final double[] moments = new double[2];
-    /** The planner's memo of its keepalive interval (see KeepalivePlanner). */
-    final Memo intervalMemo;
 
     Scratch(int bins, int levels) {
+      this.bins = bins;
+      this.levels = levels;
       alpha = new double[bins];
       beta = new double[bins];
       evidence = new double[bins];
@@ -103,49 +128,6 @@ public final class SurvivalModel implements HoleLifetime {
       alive2 = new double[bins + 1];
       dead2 = new double[bins + 1];
       keys = new long[levels];
-      intervalMemo = new Memo(levels);
-    }
-  }
-
-  /**
-   * One remembered planner answer, per thread: valid for the same planner, the same NAT keys,
-   * the same count of model writes, and times in [{@code fromNanos}, {@code untilNanos}].
-   * Thread-confined (it lives in the thread's scratch), so plain fields suffice.
-   */
-  static final class Memo {
-    Object owner;
-    final long[] keys;
-    long writes;
-    long fromNanos;
-    long untilNanos = Long.MIN_VALUE; // empty
-    long value;
-
-    Memo(int levels) {
-      keys = new long[levels];
-    }
-
-    /** Whether this memo answers {@code owner}'s question about {@code natKeys} at a time. */
-    boolean holds(Object owner, long[] natKeys, long writes, long nowNanos) {
-      if (this.owner != owner || this.writes != writes || nowNanos < fromNanos
-          || nowNanos > untilNanos) {
-        return false;
-      }
-      for (int i = 0; i < keys.length; i++) {
-        if (keys[i] != natKeys[i]) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    void set(Object owner, long[] natKeys, long writes, long fromNanos, long untilNanos,
-        long value) {
-      this.owner = owner;
-      System.arraycopy(natKeys, 0, keys, 0, keys.length);
-      this.writes = writes;
-      this.fromNanos = fromNanos;
-      this.untilNanos = untilNanos;
-      this.value = value;
     }
   }
 
@@ -167,9 +149,6 @@ public final class SurvivalModel implements HoleLifetime {
       // Keep the prior Beta proper and doubtable at both ends.
       priorQ[j] = Math.max(0.05, Math.min(1.0 - 1e-6, q));
     }
-    int bins = curve.bins();
-    int levels = strengths.length;
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(bins, levels));
   }
 
   /** A builder: 32 bins from 1 s to 1 h, {@link LifetimePrior#homeGateways()}, one level. */
@@ -290,11 +269,11 @@ public final class SurvivalModel implements HoleLifetime {
     checkKeys(natKeys);
     checkSilence(silenceNanos);
     double g = silenceNanos * NANOS;
-    Scratch sc = scratch.get();
+    Scratch sc = scratch();
     int edge = curve.survivalEdge(g);
     if (edge >= 1) {
       table.observeAll(binKeys(natKeys, edge, sc.keys), 0, natKeys.length, 1.0, 0.0, nowNanos);
-      writes.incrementAndGet(); // after the write: see #writes
+      WRITES.getAndAdd(this, 1L); // after the write: see #writes
     }
   }
 
@@ -318,7 +297,7 @@ public final class SurvivalModel implements HoleLifetime {
     if (g <= 0.0 || blame == 0.0) {
       return;
     }
-    Scratch sc = scratch.get();
+    Scratch sc = scratch();
     load(natKeys, nowNanos, sc);
     // Doubt on change: was this loss a surprise the prior would have expected?
     double unchanged = 1.0 - curve.meanSurvival(sc.alpha, sc.beta, g);
@@ -334,7 +313,7 @@ public final class SurvivalModel implements HoleLifetime {
     }
     int edge = curve.deathEdge(g);
     table.observeAll(binKeys(natKeys, edge, sc.keys), 0, natKeys.length, 0.0, blame, nowNanos);
-    writes.incrementAndGet(); // after the writes (the discount's too): see #writes
+    WRITES.getAndAdd(this, 1L); // after the writes (the discount's too): see #writes
   }
 
   // ---------------------------------------------------------------------------------- queries
@@ -345,7 +324,7 @@ public final class SurvivalModel implements HoleLifetime {
     checkKeys(natKeys);
     checkSilence(silenceNanos);
     double g = silenceNanos * NANOS;
-    Scratch sc = scratch.get();
+    Scratch sc = scratch();
     load(natKeys, nowNanos, sc);
     return curve.meanSurvival(sc.alpha, sc.beta, g);
   }
@@ -355,7 +334,7 @@ public final class SurvivalModel implements HoleLifetime {
     checkKeys(natKeys);
     checkSilence(silenceNanos);
     double g = silenceNanos * NANOS;
-    Scratch sc = scratch.get();
+    Scratch sc = scratch();
     int last = curve.lastBin(g);
     load(natKeys, nowNanos, sc);
     curve.survivalMoments(sc.alpha, sc.beta, g, sc.moments);
@@ -381,7 +360,7 @@ public final class SurvivalModel implements HoleLifetime {
     checkSilence(silenceNanos);
     checkOpenUnit("confidence", confidence);
     double g = silenceNanos * NANOS;
-    Scratch sc = scratch.get();
+    Scratch sc = scratch();
     load(natKeys, nowNanos, sc);
     curve.logMoments(sc.alpha, sc.beta, g, sc.moments);
     return HazardCurve.survivalQuantile(sc.moments[0], sc.moments[1], 1.0 - confidence);
@@ -398,7 +377,7 @@ public final class SurvivalModel implements HoleLifetime {
     checkSilence(silenceNanos);
     checkOpenUnit("credible level", level);
     double g = silenceNanos * NANOS;
-    Scratch sc = scratch.get();
+    Scratch sc = scratch();
     load(natKeys, nowNanos, sc);
     curve.logMoments(sc.alpha, sc.beta, g, sc.moments);
     double tail = (1.0 - level) / 2.0;
@@ -414,7 +393,7 @@ public final class SurvivalModel implements HoleLifetime {
    */
   public long medianLifetimeNanos(long[] natKeys, long nowNanos) {
     checkKeys(natKeys);
-    Scratch sc = scratch.get();
+    Scratch sc = scratch();
     load(natKeys, nowNanos, sc);
     double s = 1.0;
     for (int b = 0; b < curve.bins(); b++) {
@@ -440,7 +419,7 @@ public final class SurvivalModel implements HoleLifetime {
     if (points < 2) {
       throw new IllegalArgumentException("a curve needs at least 2 points, got " + points);
     }
-    Scratch sc = scratch.get();
+    Scratch sc = scratch();
     load(natKeys, nowNanos, sc);
     double[] g = new double[points];
     double[] mean = new double[points];
@@ -470,7 +449,7 @@ public final class SurvivalModel implements HoleLifetime {
       long floorNanos, long ceilingNanos, long nowNanos) {
     checkKeys(natKeys);
     checkPlan(reliability, confidence, floorNanos, ceilingNanos);
-    Scratch sc = scratch.get();
+    Scratch sc = scratch();
     double ceiling = ceilingNanos * NANOS;
     load(natKeys, nowNanos, sc);
     double g = curve.longestSilence(sc.alpha, sc.beta, reliability, confidence,
@@ -486,7 +465,7 @@ public final class SurvivalModel implements HoleLifetime {
       long floorNanos, long ceilingNanos, long nowNanos) {
     checkKeys(natKeys);
     checkPlan(reliability, confidence, floorNanos, ceilingNanos);
-    Scratch sc = scratch.get();
+    Scratch sc = scratch();
     load(natKeys, nowNanos, sc);
     double g = curve.longestSilenceReference(sc.alpha, sc.beta, reliability, confidence,
         floorNanos * NANOS, ceilingNanos * NANOS);
@@ -584,8 +563,14 @@ public final class SurvivalModel implements HoleLifetime {
     return curve;
   }
 
+  /** This thread's scratch, sized for this model. */
   Scratch scratch() {
-    return scratch.get();
+    Scratch sc = SCRATCH.get();
+    if (sc == null || sc.bins != curve.bins() || sc.levels != strengths.length) {
+      sc = new Scratch(curve.bins(), strengths.length);
+      SCRATCH.set(sc);
+    }
+    return sc;
   }
 
   /**
@@ -593,7 +578,7 @@ public final class SurvivalModel implements HoleLifetime {
    * may change without this model knowing, and nothing may be remembered across calls).
    */
   long writeCount() {
-    return ownsTable ? writes.get() : -1L;
+    return ownsTable ? writes : -1L;
   }
 
   /**

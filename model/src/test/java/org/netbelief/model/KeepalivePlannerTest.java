@@ -204,7 +204,7 @@ class KeepalivePlannerTest {
    * The memo must return what a fresh computation returns: random histories as above, and after
    * each observation the interval asked at 6 increasing times spread over up to 12 minutes (so
    * inside and beyond the 5-minute window), each compared with the reference computation at the
-   * same time. Tolerance zero. The memo must actually answer (a hit: the thread's memo covered
+   * same time. Tolerance zero. The memo must actually answer (a hit: the planner's memo covered
    * the time), or the comparison would prove nothing.
    */
   @Test
@@ -228,9 +228,7 @@ class KeepalivePlannerTest {
         }
         for (int ask = 0; ask < 6; ask++) {
           now += (long) (rnd.nextDouble() * 120.0 * S);
-          SurvivalModel.Memo memo = m.scratch().intervalMemo;
-          boolean hit = memo.owner == p && memo.writes == m.writeCount()
-              && now >= memo.fromNanos && now <= memo.untilNanos;
+          boolean hit = p.memoHolds(keys, m.writeCount(), now);
           long answer = p.keepaliveIntervalNanos(keys, now);
           assertThat(answer).as("run %d step %d ask %d", run, step, ask)
               .isEqualTo(p.keepaliveIntervalNanosReference(keys, now));
@@ -240,6 +238,67 @@ class KeepalivePlannerTest {
       }
     }
     assertThat(hits).isGreaterThan(asked / 3);
+  }
+
+  /**
+   * The memo is shared by all threads behind a sequence lock: four threads ask one planner at
+   * random times (so the memo is rewritten all the time, by whichever thread missed) and every
+   * answer must equal the single-threaded fresh computation at that time. A torn memo (fields of
+   * two writes) would answer one time's interval at another's.
+   */
+  @Test
+  void keepaliveInterval_memoSharedByThreads_sameAnswerAsFreshComputation() throws Exception {
+    SurvivalModel m = SurvivalModel.builder().levelStrengths(0.005, 0.005).build();
+    KeepalivePlanner p = KeepalivePlanner.builder(m).build();
+    long[] keys = {FeatureKeys.of("global", "*"), FeatureKeys.of("nat", "shared")};
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(11L);
+    long now = 0;
+    for (int step = 0; step < 40; step++) {
+      now += (long) (rnd.nextDouble() * 1800.0 * S);
+      long gap = (long) (S * 3.0 * Math.pow(300.0, rnd.nextDouble()));
+      if (gap < 45 * S) {
+        m.observeSurvival(keys, gap, now);
+      } else {
+        m.observeLoss(keys, gap, 1.0, now);
+      }
+    }
+    // 40 clusters of times within 200 s (memo hits) spread over five days of decay (answers
+    // that differ between clusters).
+    int n = 400;
+    long[] base = new long[40];
+    for (int c = 0; c < base.length; c++) {
+      base[c] = now + (long) (rnd.nextDouble() * 5 * 86_400.0 * S);
+    }
+    long[] times = new long[n];
+    long[] expected = new long[n];
+    java.util.Set<Long> distinct = new java.util.HashSet<>();
+    for (int i = 0; i < n; i++) {
+      times[i] = base[i % base.length] + (long) (rnd.nextDouble() * 200.0 * S);
+      expected[i] = p.keepaliveIntervalNanosReference(keys, times[i]);
+      distinct.add(expected[i]);
+    }
+    assertThat(distinct.size()).isGreaterThan(3);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        long seed = t;
+        done.add(pool.submit(() -> {
+          java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+          int wrong = 0;
+          for (int k = 0; k < 20_000; k++) {
+            int i = r.nextInt(n);
+            wrong += p.keepaliveIntervalNanos(keys, times[i]) == expected[i] ? 0 : 1;
+          }
+          return wrong;
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> f : done) {
+        assertThat(f.get()).isZero();
+      }
+    } finally {
+      pool.shutdown();
+    }
   }
 
   /**

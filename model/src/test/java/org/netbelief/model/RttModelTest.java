@@ -18,6 +18,55 @@ class RttModelTest {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
+  /**
+   * {@link RttModel#quantileNanos} is {@code belief(..).quantileNanos(q)} without the objects:
+   * random histories over 50 paths (fixed seed), asked at random times and quantiles, must give
+   * the same nanoseconds every time, and the call must allocate nothing once warm.
+   */
+  @Test
+  void quantileNanos_randomHistories_equalsBeliefQuantileAndAllocatesNothing() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    RttModel rtt = RttModel.builder().build();
+    long[][] keys = new long[50][];
+    for (int p = 0; p < keys.length; p++) {
+      keys[p] = rtt.keys("*", "198.51.100." + (p % 7) + ".0/24", "198.51.100.7:" + p);
+    }
+    double[] qs = {0.5, 0.9, 0.99, 0.999};
+    long now = 0;
+    int compared = 0;
+    java.util.Set<Long> distinct = new java.util.HashSet<>();
+    for (int step = 0; step < 4000; step++) {
+      now += (long) (rnd.nextDouble() * 30.0 * SECOND);
+      long[] k = keys[rnd.nextInt(keys.length)];
+      if (rnd.nextInt(3) > 0) {
+        rtt.observe(k, (long) (20e6 * Math.exp(0.6 * gaussian(rnd))), now);
+      }
+      double q = qs[rnd.nextInt(qs.length)];
+      long fast = rtt.quantileNanos(k, q, now);
+      assertThat(fast).as("step %d", step).isEqualTo(rtt.belief(k, now).quantileNanos(q));
+      distinct.add(fast);
+      compared++;
+    }
+    assertThat(compared).isEqualTo(4000);
+    assertThat(distinct.size()).isGreaterThan(1000);
+    com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    long sink = 0;
+    for (int i = 0; i < 2000; i++) {
+      sink += rtt.quantileNanos(keys[i % keys.length], 0.999, now);
+    }
+    long before = bean.getThreadAllocatedBytes(tid);
+    for (int i = 0; i < 2000; i++) {
+      sink += rtt.quantileNanos(keys[i % keys.length], 0.999, now);
+    }
+    long allocated = bean.getThreadAllocatedBytes(tid) - before;
+    assertThat(sink).isPositive();
+    assertThat(allocated).isLessThan(4096);
+    assertThatThrownBy(() -> rtt.quantileNanos(keys[0], 1.0, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.0");
+  }
+
   @Test
   void quantile99_logNormalStreams_exceededByOnePercentOfSamples() {
     // 200 streams (fixed seeds), each log-normal with its own median in [10 ms, 300 ms] and

@@ -729,7 +729,7 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
   public long probeTimeoutNanos(long pathKey, long rttNanos, long nowNanos) {
     PathState s = paths.get(pathKey);
     long[] keys = s == null ? globalRttKeys : s.rttKeys;
-    long q = rtt.belief(keys, nowNanos).quantileNanos(0.999);
+    long q = rtt.quantileNanos(keys, 0.999, nowNanos); // belief(..).quantileNanos, no garbage
     long b = Math.max(100_000_000L, Math.min(3_000_000_000L, q));
     int misses = s == null ? 0 : s.keepaliveMisses;
     if (misses == 0 || misses >= missesBeforeLost - 1) {
