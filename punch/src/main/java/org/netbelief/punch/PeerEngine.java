@@ -105,7 +105,8 @@ public final class PeerEngine implements Engine {
      * timer pass, planning and a session frame read are the only ones kept in this object, and
      * declared so that HotSpot (which lays out a class's longs, then ints, then references, each
      * group in declaration order, an int first in the header's gap) puts them in the object's
-     * first ~110 bytes: two cache lines instead of the five a 304-byte engine spread them over.
+     * first ~140 bytes (JOL: a 192-byte engine, two or three cache lines for a timer pass)
+     * instead of the five lines a 304-byte engine spread them over.
      * Everything else (identity, names, the registration handshake, discovery, the request maps,
      * buffers made on first need) is in the Cold side object, touched only when it is used.
      * connects and accepts are counted in requestCount so that a timer pass and planning need not
@@ -129,6 +130,17 @@ public final class PeerEngine implements Engine {
     private long discResumeAt = Long.MAX_VALUE;
     /** The earliest time a timer has work; {@link #plan} sets it at the end of every entry point. */
     private long nextDeadline = Long.MAX_VALUE;
+    /** The rendezvous's lease (from REGISTERED): the keepalive interval stays at most a third. */
+    private long linkLease;
+    /*
+     * The 19 wire bytes cold.publicEndpoint was last read from (or found equal to), as bytes
+     * [0, 8), [8, 16) and [16, 19): a keepalive answer's observed endpoint is compared with these
+     * and decoded only when it differs. Decoding it on every answer (an InetSocketAddress,
+     * InetAddress and their holders) was about a fifth of all bytes a mesh-like 10 000-peer run
+     * allocated. Held here, not in a byte[] of Cold: an answer then reads no second object.
+     */
+    private long pubWire0;
+    private long pubWire1;
     private int linkMisses;
     private int discStep;
     private int discTries;
@@ -136,6 +148,7 @@ public final class PeerEngine implements Engine {
     private int dueCount;
     /** {@code connects.size() + accepts.size()}, kept by {@link #countRequests}. */
     private int requestCount;
+    private int pubWire2;
     private AuthLink link;
     /*
      * The live sessions again, dense, with each session's timer deadline in a parallel primitive
@@ -195,15 +208,6 @@ public final class PeerEngine implements Engine {
         byte[] ephPublic;
         byte[] linkKey;
         InetSocketAddress publicEndpoint;
-        /**
-         * The wire bytes {@link #publicEndpoint} was last read from (or found equal to): a
-         * keepalive answer's observed endpoint is compared here first and decoded only when its
-         * bytes differ. Decoding it on every answer (an InetSocketAddress, InetAddress and their
-         * holders) was about a fifth of all bytes a mesh-like 10 000-peer run allocated.
-         */
-        final byte[] publicEndpointWire = new byte[ENDPOINT_LENGTH];
-        /** The rendezvous's lease (from REGISTERED): the keepalive interval stays at most a third. */
-        long linkLease;
 
         long discTxn;
         InetSocketAddress discAltPort;
@@ -619,8 +623,8 @@ public final class PeerEngine implements Engine {
         cold.ephPublic = null;
         int epAt = r.bodyOffset() + X25519_KEY_LENGTH + PEER_ID_LENGTH;
         cold.publicEndpoint = Endpoints.read(r.array(), epAt);
-        System.arraycopy(r.array(), epAt, cold.publicEndpointWire, 0, ENDPOINT_LENGTH);
-        cold.linkLease = r.leaseMillis() * 1_000_000L;
+        notePublicWire(r.array(), epAt);
+        linkLease = r.leaseMillis() * 1_000_000L;
         linkInterval = rendezvousKeepaliveNanos(now);
         linkLastAnswered = now;
         linkProbeSentAt = 0;
@@ -641,7 +645,19 @@ public final class PeerEngine implements Engine {
      * registration, at least 1 ms.
      */
     private long rendezvousKeepaliveNanos(long now) {
-        return Math.max(1_000_000L, Math.min(cold.linkLease / 3, policy.keepaliveIntervalNanos(0, now)));
+        return Math.max(1_000_000L, Math.min(linkLease / 3, policy.keepaliveIntervalNanos(0, now)));
+    }
+
+    /** Keeps the wire bytes of our public endpoint at {@code b[at]} (see {@link #pubWire0}). */
+    private void notePublicWire(byte[] b, int at) {
+        pubWire0 = getLong(b, at);
+        pubWire1 = getLong(b, at + 8);
+        pubWire2 = wireTail(b, at);
+    }
+
+    /** @return bytes [16, 19) of the endpoint at {@code b[at]}, the last two the port */
+    private static int wireTail(byte[] b, int at) {
+        return (b[at + 16] & 0xFF) << 16 | (b[at + 17] & 0xFF) << 8 | (b[at + 18] & 0xFF);
     }
 
     private DropReason onLinkFrame(long now) {
@@ -665,9 +681,9 @@ public final class PeerEngine implements Engine {
                 // an equal one (an IPv4-mapped IPv6 address), so they are decoded and compared.
                 int at = r.bodyOffset() + 8;
                 byte[] in = r.array();
-                if (!Arrays.equals(in, at, at + ENDPOINT_LENGTH, cold.publicEndpointWire, 0, ENDPOINT_LENGTH)) {
+                if (getLong(in, at) != pubWire0 || getLong(in, at + 8) != pubWire1 || wireTail(in, at) != pubWire2) {
                     InetSocketAddress seen = Endpoints.read(in, at);
-                    System.arraycopy(in, at, cold.publicEndpointWire, 0, ENDPOINT_LENGTH);
+                    notePublicWire(in, at);
                     if (!seen.equals(cold.publicEndpoint)) {
                         cold.publicEndpoint = seen; // our NAT rebound; introductions use the new mapping
                         startDiscovery(now); // and the new mapping may behave differently
