@@ -1,5 +1,8 @@
 package org.netbelief.punch.crypto;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +31,12 @@ public final class Hmac256 {
     /** Full output length in bytes. */
     public static final int LENGTH = 32;
     private static final int BLOCK = 64;
+
+    /** Largest key the four-word form ({@link #keyWord}) takes. */
+    public static final int SHORT_KEY_MAX = 32;
+    private static final long IPAD = 0x3636363636363636L;
+    private static final long OPAD = 0x5c5c5c5c5c5c5c5cL;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     /** The per-thread digest and scratch (see the class comment for why they are shared). */
     private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
@@ -148,6 +157,80 @@ public final class Hmac256 {
         return diff == 0;
     }
 
+    /**
+     * Word {@code i} (0 to 3) of a key of at most {@link #SHORT_KEY_MAX} bytes, for owners that
+     * keep such a key as four {@code long} fields and call {@link #mac(long, long, long, long,
+     * byte[], int, int, byte[], int, int)} and {@link #verify(long, long, long, long, byte[],
+     * int, int, byte[], int, int)}: the key then lives inside the owner's object, so a MAC under
+     * a cold owner waits for no second object (the pads array of {@link #keyPads}). Bytes past the
+     * key's end are zero, as RFC 2104 pads a short key.
+     *
+     * @param key the key, at most 32 bytes
+     * @param i word index, 0 to 3
+     * @return key bytes {@code [8i, 8i+8)} big-endian
+     * @throws IllegalArgumentException when the key is longer than 32 bytes
+     */
+    public static long keyWord(byte[] key, int i) {
+        if (key.length > SHORT_KEY_MAX) {
+            throw new IllegalArgumentException("a key of " + key.length + " bytes is longer than " + SHORT_KEY_MAX);
+        }
+        long w = 0;
+        for (int j = 0; j < 8; j++) {
+            int at = 8 * i + j;
+            w = w << 8 | (at < key.length ? key[at] & 0xFF : 0);
+        }
+        return w;
+    }
+
+    /**
+     * {@link #mac(byte[], int, int, byte[], int, int)} under a key given as its four {@link
+     * #keyWord}s.
+     *
+     * @param k0 key word 0
+     * @param k1 key word 1
+     * @param k2 key word 2
+     * @param k3 key word 3
+     * @param m message array
+     * @param off message offset
+     * @param len message length
+     * @param out destination
+     * @param outOff destination offset
+     * @param outLen 1 to 32 bytes to write
+     */
+    public static void mac(long k0, long k1, long k2, long k3, byte[] m, int off, int len, byte[] out, int outOff,
+            int outLen) {
+        Work w = WORK.get();
+        w.compute(w.shortPads(k0, k1, k2, k3), m, off, len, null, 0, 0);
+        System.arraycopy(w.scratch, 0, out, outOff, outLen);
+    }
+
+    /**
+     * {@link #verify(byte[], int, int, byte[], int, int)} under a key given as its four {@link
+     * #keyWord}s.
+     *
+     * @param k0 key word 0
+     * @param k1 key word 1
+     * @param k2 key word 2
+     * @param k3 key word 3
+     * @param m message array
+     * @param off message offset
+     * @param len message length
+     * @param tag array holding the tag
+     * @param tagOff tag offset
+     * @param tagLen tag length, 1 to 32
+     * @return true when the tag matches
+     */
+    public static boolean verify(long k0, long k1, long k2, long k3, byte[] m, int off, int len, byte[] tag, int tagOff,
+            int tagLen) {
+        Work w = WORK.get();
+        byte[] scratch = w.compute(w.shortPads(k0, k1, k2, k3), m, off, len, null, 0, 0);
+        int diff = 0;
+        for (int i = 0; i < tagLen; i++) {
+            diff |= scratch[i] ^ tag[tagOff + i];
+        }
+        return diff == 0;
+    }
+
     /** @return a new SHA-256 digest (every JDK has it) */
     static MessageDigest sha256() {
         try {
@@ -161,6 +244,25 @@ public final class Hmac256 {
     private static final class Work {
         final MessageDigest md = sha256();
         final byte[] scratch = new byte[LENGTH];
+        /**
+         * The pads of the short key being used: bytes [32, 64) and [96, 128) are those of a zero
+         * key byte and never change; {@link #shortPads} writes the first 32 of each half.
+         */
+        private final byte[] shortKeyPads = keyPads(new byte[0]);
+
+        /** @return the thread's pads array holding the pads of the key {@code k0..k3} */
+        byte[] shortPads(long k0, long k1, long k2, long k3) {
+            byte[] p = shortKeyPads;
+            LONGS.set(p, 0, k0 ^ IPAD);
+            LONGS.set(p, 8, k1 ^ IPAD);
+            LONGS.set(p, 16, k2 ^ IPAD);
+            LONGS.set(p, 24, k3 ^ IPAD);
+            LONGS.set(p, BLOCK, k0 ^ OPAD);
+            LONGS.set(p, BLOCK + 8, k1 ^ OPAD);
+            LONGS.set(p, BLOCK + 16, k2 ^ OPAD);
+            LONGS.set(p, BLOCK + 24, k3 ^ OPAD);
+            return p;
+        }
 
         /** Computes the full MAC into {@link #scratch} and returns it. */
         byte[] compute(byte[] pads, byte[] m, int off, int len, byte[] m2, int off2, int len2) {

@@ -75,6 +75,36 @@ class Hmac256Test {
     }
 
     @Test
+    void shortKeyWords_matchJdkMac_forEveryKeyLengthUpTo32() throws Exception {
+        Random rnd = new Random(20261207);
+        for (int round = 0; round < 1000; round++) {
+            byte[] key = bytes(rnd, round % (Hmac256.SHORT_KEY_MAX + 1));
+            long k0 = Hmac256.keyWord(key, 0);
+            long k1 = Hmac256.keyWord(key, 1);
+            long k2 = Hmac256.keyWord(key, 2);
+            long k3 = Hmac256.keyWord(key, 3);
+            byte[] m = bytes(rnd, 1 + rnd.nextInt(300));
+            int off = rnd.nextInt(m.length);
+            int len = rnd.nextInt(m.length - off + 1);
+            byte[] want = new byte[32];
+            if (key.length == 0) { // the JDK refuses an empty key spec: the array form is checked above
+                new Hmac256(key).mac(m, off, len, want, 0, 32);
+            } else {
+                want = jdk(key, m, off, len, null);
+            }
+            byte[] got = new byte[40];
+            int outOff = rnd.nextInt(9);
+            Hmac256.mac(k0, k1, k2, k3, m, off, len, got, outOff, 32);
+            assertThat(java.util.Arrays.copyOfRange(got, outOff, outOff + 32)).isEqualTo(want);
+            int tagLen = 1 + rnd.nextInt(32);
+            assertThat(Hmac256.verify(k0, k1, k2, k3, m, off, len, want, 0, tagLen)).isTrue();
+            want[rnd.nextInt(tagLen)] ^= (byte) (1 << rnd.nextInt(8));
+            assertThat(Hmac256.verify(k0, k1, k2, k3, m, off, len, want, 0, tagLen)).isFalse();
+        }
+        assertThatThrownBy(() -> Hmac256.keyWord(new byte[33], 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void callThatThrew_leavesNoStateInTheSharedDigest() throws Exception {
         Random rnd = new Random(7);
         byte[] key = bytes(rnd, 32);
