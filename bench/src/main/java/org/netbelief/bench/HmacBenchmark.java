@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * HMAC-SHA256 of one 80-byte frame under one of {@code keys} keys picked in a random order, as a
  * simulation of many peers uses its per-session MACs: {@link Hmac256} (pads per key, one digest
- * per thread), its static form on the pads alone (as AuthLink keeps them), and {@link
+ * per thread), its static form on the key's four words (as AuthLink keeps them), and {@link
  * PerKeyDigest}, the previous design (a digest, pads and scratch of its own per key, about nine
  * objects). With one key all are in cache and measure the hashing; with 100 000 keys every MAC
  * touches a cold key, as at 10 000 peers.
@@ -41,7 +41,7 @@ public class HmacBenchmark {
   private final byte[] frame = new byte[80];
   private final byte[] tag = new byte[16];
   private Hmac256[] shared;
-  private byte[][] pads;
+  private long[] words;
   private PerKeyDigest[] perKey;
   private int[] order;
   private int next;
@@ -52,13 +52,15 @@ public class HmacBenchmark {
     Random rnd = new Random(42);
     rnd.nextBytes(frame);
     shared = new Hmac256[keys];
-    pads = new byte[keys][];
+    words = new long[4 * keys];
     perKey = new PerKeyDigest[keys];
     byte[] key = new byte[32];
     for (int i = 0; i < keys; i++) {
       rnd.nextBytes(key);
       shared[i] = new Hmac256(key);
-      pads[i] = Hmac256.keyPads(key);
+      for (int w = 0; w < 4; w++) {
+        words[4 * i + w] = Hmac256.keyWord(key, w);
+      }
       perKey[i] = new PerKeyDigest(key);
     }
     order = new int[1 << 20];
@@ -85,14 +87,16 @@ public class HmacBenchmark {
   }
 
   /**
-   * {@link Hmac256#mac(byte[], byte[], int, int, byte[], int, int)} under the next key's pads,
-   * as AuthLink holds them (no instance in between).
+   * {@link Hmac256#mac(long, long, long, long, byte[], int, int, byte[], int, int)} under the
+   * next key's four words, as AuthLink holds them (no instance in between).
    *
    * @return a tag byte
    */
   @Benchmark
-  public byte sharedDigestPads() {
-    Hmac256.mac(pads[pick()], frame, 0, frame.length, tag, 0, tag.length);
+  public byte sharedDigestKeyWords() {
+    int k = 4 * pick();
+    Hmac256.mac(words[k], words[k + 1], words[k + 2], words[k + 3], frame, 0, frame.length, tag, 0,
+        tag.length);
     return tag[0];
   }
 

@@ -41,7 +41,7 @@ public final class Hmac256 {
     /** The per-thread digest and scratch (see the class comment for why they are shared). */
     private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
 
-    /** {@code K ^ ipad} in [0, 64), {@code K ^ opad} in [64, 128): see {@link #keyPads}. */
+    /** {@code K ^ ipad} in [0, 64), {@code K ^ opad} in [64, 128). */
     private final byte[] pads;
 
     /**
@@ -53,18 +53,8 @@ public final class Hmac256 {
         pads = keyPads(key);
     }
 
-    /**
-     * The key as this class holds it: {@code K ^ ipad} in bytes [0, 64), {@code K ^ opad} in
-     * [64, 128). For owners that keep these 128 bytes themselves and call the static {@link
-     * #mac(byte[], byte[], int, int, byte[], int, int)} and {@link #verify(byte[], byte[], int,
-     * int, byte[], int, int)}: one object less (and one dependent cache miss less) per MAC than
-     * going through an instance, which counts when tens of thousands of keys are each used once
-     * in a while.
-     *
-     * @param key the key; keys longer than 64 bytes are hashed first, as RFC 2104 says
-     * @return a new 128-byte array
-     */
-    public static byte[] keyPads(byte[] key) {
+    /** The key as an instance holds it: {@code K ^ ipad} in bytes [0, 64), {@code K ^ opad} in [64, 128). */
+    private static byte[] keyPads(byte[] key) {
         byte[] k = key.length > BLOCK ? sha256().digest(key) : key;
         byte[] pads = new byte[2 * BLOCK];
         for (int i = 0; i < BLOCK; i++) {
@@ -86,21 +76,10 @@ public final class Hmac256 {
      * @param outLen 1 to 32 bytes to write
      */
     public void mac(byte[] m, int off, int len, byte[] out, int outOff, int outLen) {
-        mac(pads, m, off, len, out, outOff, outLen);
+        macPads(pads, m, off, len, out, outOff, outLen);
     }
 
-    /**
-     * {@link #mac(byte[], int, int, byte[], int, int)} under a key given as its {@link #keyPads}.
-     *
-     * @param pads the key's 128 bytes from {@link #keyPads}
-     * @param m message array
-     * @param off message offset
-     * @param len message length
-     * @param out destination
-     * @param outOff destination offset
-     * @param outLen 1 to 32 bytes to write
-     */
-    public static void mac(byte[] pads, byte[] m, int off, int len, byte[] out, int outOff, int outLen) {
+    private static void macPads(byte[] pads, byte[] m, int off, int len, byte[] out, int outOff, int outLen) {
         Work w = WORK.get();
         w.compute(pads, m, off, len, null, 0, 0);
         System.arraycopy(w.scratch, 0, out, outOff, outLen);
@@ -132,23 +111,10 @@ public final class Hmac256 {
      * @return true when the tag matches
      */
     public boolean verify(byte[] m, int off, int len, byte[] tag, int tagOff, int tagLen) {
-        return verify(pads, m, off, len, tag, tagOff, tagLen);
+        return verifyPads(pads, m, off, len, tag, tagOff, tagLen);
     }
 
-    /**
-     * {@link #verify(byte[], int, int, byte[], int, int)} under a key given as its {@link
-     * #keyPads}.
-     *
-     * @param pads the key's 128 bytes from {@link #keyPads}
-     * @param m message array
-     * @param off message offset
-     * @param len message length
-     * @param tag array holding the tag
-     * @param tagOff tag offset
-     * @param tagLen tag length, 1 to 32
-     * @return true when the tag matches
-     */
-    public static boolean verify(byte[] pads, byte[] m, int off, int len, byte[] tag, int tagOff, int tagLen) {
+    private static boolean verifyPads(byte[] pads, byte[] m, int off, int len, byte[] tag, int tagOff, int tagLen) {
         byte[] scratch = WORK.get().compute(pads, m, off, len, null, 0, 0);
         int diff = 0;
         for (int i = 0; i < tagLen; i++) {
@@ -162,7 +128,7 @@ public final class Hmac256 {
      * keep such a key as four {@code long} fields and call {@link #mac(long, long, long, long,
      * byte[], int, int, byte[], int, int)} and {@link #verify(long, long, long, long, byte[],
      * int, int, byte[], int, int)}: the key then lives inside the owner's object, so a MAC under
-     * a cold owner waits for no second object (the pads array of {@link #keyPads}). Bytes past the
+     * a cold owner waits for no second object (an instance's pads array). Bytes past the
      * key's end are zero, as RFC 2104 pads a short key.
      *
      * @param key the key, at most 32 bytes

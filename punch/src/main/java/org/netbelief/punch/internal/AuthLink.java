@@ -22,7 +22,7 @@ public final class AuthLink {
     /**
      * The 32-byte key as four {@link Hmac256#keyWord}s, inside this object: a link is one object
      * of 80 bytes, and a MAC under a cold link waits for the link's own line(s) only. (The key as
-     * a separate {@link Hmac256#keyPads} array was a second, dependent cache miss per MAC: seal
+     * a separate 128-byte pads array was a second, dependent cache miss per MAC: seal
      * and open were 9.6 % and 5 % self of the mesh-like 10 000-peer profile, mostly that miss.)
      */
     private final long k0;
