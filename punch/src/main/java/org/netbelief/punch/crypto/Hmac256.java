@@ -116,11 +116,7 @@ public final class Hmac256 {
 
     private static boolean verifyPads(byte[] pads, byte[] m, int off, int len, byte[] tag, int tagOff, int tagLen) {
         byte[] scratch = WORK.get().compute(pads, m, off, len, null, 0, 0);
-        int diff = 0;
-        for (int i = 0; i < tagLen; i++) {
-            diff |= scratch[i] ^ tag[tagOff + i];
-        }
-        return diff == 0;
+        return tagMatches(scratch, tag, tagOff, tagLen);
     }
 
     /**
@@ -190,9 +186,14 @@ public final class Hmac256 {
             int tagLen) {
         Work w = WORK.get();
         byte[] scratch = w.compute(w.shortPads(k0, k1, k2, k3), m, off, len, null, 0, 0);
+        return tagMatches(scratch, tag, tagOff, tagLen);
+    }
+
+    /** Compares the first {@code tagLen} bytes of {@code mac} with the tag in constant time. */
+    private static boolean tagMatches(byte[] mac, byte[] tag, int tagOff, int tagLen) {
         int diff = 0;
         for (int i = 0; i < tagLen; i++) {
-            diff |= scratch[i] ^ tag[tagOff + i];
+            diff |= mac[i] ^ tag[tagOff + i];
         }
         return diff == 0;
     }
