@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.ToIntFunction;
+import java.util.stream.IntStream;
 import org.netbelief.model.AttemptBelief;
 import org.netbelief.model.Interval;
 import org.netbelief.punch.EngineSink;
@@ -116,12 +117,15 @@ public final class EnginePolicy implements Policy {
     return this;
   }
 
-  /** The identities of a population of {@code n} peers, deterministic for {@code seed}. */
+  /**
+   * The identities of a population of {@code n} peers, deterministic for {@code seed}. Each
+   * peer's identity comes from its own seeded generator, so they are made in parallel with the
+   * same result: at 10 000 peers the Ed25519 key generation took about 0.9 s of the set-up, on
+   * one core while the other idled.
+   */
   public static Identity[] identities(long seed, int n) {
     Identity[] ids = new Identity[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = Identity.generate(seeded(seed, -2 - i));
-    }
+    IntStream.range(0, n).parallel().forEach(i -> ids[i] = Identity.generate(seeded(seed, -2 - i)));
     return ids;
   }
 
