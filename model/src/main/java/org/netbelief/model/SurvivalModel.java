@@ -103,6 +103,8 @@ public final class SurvivalModel implements HoleLifetime {
     final double[] beta2;
     final double[] q;
     final double[] prefix;
+    /** Scratch of the fit ({@link HazardCurve#fit}'s {@code work}). */
+    final double[] fitWork;
     final double[] parentMean;
     final double[] alive;
     final double[] dead;
@@ -122,6 +124,7 @@ public final class SurvivalModel implements HoleLifetime {
       beta2 = new double[bins];
       q = new double[bins];
       prefix = new double[bins + 1];
+      fitWork = new double[3 * bins];
       parentMean = new double[bins];
       alive = new double[bins + 1];
       dead = new double[bins + 1];
@@ -601,7 +604,8 @@ public final class SurvivalModel implements HoleLifetime {
         sc.dead[j] = sf[1];
       }
       double k = strengths[i];
-      curve.fit(sc.parentMean, k, sc.alive, sc.dead, SWEEPS, sc.alpha, sc.beta, sc.q, sc.prefix);
+      curve.fit(sc.parentMean, k, sc.alive, sc.dead, SWEEPS, sc.alpha, sc.beta, sc.q, sc.prefix,
+          sc.fitWork);
       if (i < natKeys.length - 1) {
         for (int b = 0; b < bins; b++) {
           sc.parentMean[b] = sc.alpha[b] / (sc.alpha[b] + sc.beta[b]);
@@ -617,7 +621,7 @@ public final class SurvivalModel implements HoleLifetime {
   /** Fits the top level again after a hypothetical change of {@code sc.alive2/dead2}. */
   void refitHypothetical(Scratch sc) {
     curve.fit(sc.parentMean, strengths[strengths.length - 1], sc.alive2, sc.dead2, SWEEPS,
-        sc.alpha2, sc.beta2, sc.q, sc.prefix);
+        sc.alpha2, sc.beta2, sc.q, sc.prefix, sc.fitWork);
   }
 
   static long binKey(long featureKey, int bin) {
