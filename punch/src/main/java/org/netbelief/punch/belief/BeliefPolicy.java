@@ -206,14 +206,9 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
       // 0.99 · 0.97 · 0.95 · 0.76 = 0.693, the direct-connection success measured by libp2p's
       // DCUtR study (70 % ± 7.1 % over 4.4 M attempts). The model's own defaults (product 0.51)
       // are deliberately more doubtful; a fitted model (--model) replaces both.
-      reachability.chain(Factor.UPLINK, FeatureChain.builder(Prior.of(0.99, 4))
-          .level(ReachabilityModel.GLOBAL, 4).level("localNetwork", 4).build());
-      reachability.chain(Factor.DOWNLINK, FeatureChain.builder(Prior.of(0.97, 2))
-          .level(ReachabilityModel.GLOBAL, 2).level("remotePrefix", 4).level("remoteEndpoint", 4)
-          .build());
-      reachability.chain(Factor.OPENED, FeatureChain.builder(Prior.of(0.95, 2))
-          .level(ReachabilityModel.GLOBAL, 2).level("remoteNatClass", 4).level("remoteEndpoint", 4)
-          .build());
+      reachability.chain(Factor.UPLINK, DefaultChains.UPLINK);
+      reachability.chain(Factor.DOWNLINK, DefaultChains.DOWNLINK);
+      reachability.chain(Factor.OPENED, DefaultChains.OPENED);
       openable = DefaultOpenable.PLAIN;
     }
 
@@ -366,6 +361,23 @@ public final class BeliefPolicy implements PunchPolicy, PathObserver, LifetimePr
 
   /** Candidate kinds whose paths get the NAT class pair in their token (not LAN candidates). */
   private static final int[] CLASSED_KINDS = {Frame.CANDIDATE_PUBLIC, KIND_REFLEXIVE};
+
+  /**
+   * The default UPLINK, DOWNLINK and OPENED chains (see the builder), built once and shared by
+   * every policy: a chain without token priors is immutable. One shared chain (its root prior,
+   * strengths and level flags) stays in cache, where 10 000 alike per-peer copies were cold
+   * objects on every belief read, e.g. each rendezvous answer's UPLINK evidence.
+   */
+  private static final class DefaultChains {
+    static final FeatureChain UPLINK = FeatureChain.builder(Prior.of(0.99, 4))
+        .level(ReachabilityModel.GLOBAL, 4).level("localNetwork", 4).build();
+    static final FeatureChain DOWNLINK = FeatureChain.builder(Prior.of(0.97, 2))
+        .level(ReachabilityModel.GLOBAL, 2).level("remotePrefix", 4).level("remoteEndpoint", 4)
+        .build();
+    static final FeatureChain OPENED = FeatureChain.builder(Prior.of(0.95, 2))
+        .level(ReachabilityModel.GLOBAL, 2).level("remoteNatClass", 4).level("remoteEndpoint", 4)
+        .build();
+  }
 
   /** The default OPENABLE chain, built once (a holder: initialised after the constants above). */
   private static final class DefaultOpenable {
