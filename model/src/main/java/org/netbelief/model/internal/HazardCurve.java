@@ -500,73 +500,14 @@ public final class HazardCurve {
    * every death over the bins below its edge by the current posterior death probabilities
    * {@code S(e_b)·h_b / (1 − S(e_j))}, with successes for the bins before the death bin. Bin b's
    * prior is Beta(k·m_b, k·(1 − m_b)). Results go to {@code alpha}, {@code beta}; {@code q} (length
-   * ≥ B) and {@code prefix} (length ≥ B + 1) are scratch. Allocation-free; O(B·(B + sweeps·D)) for D edges with deaths.
+   * ≥ B), {@code prefix} (length ≥ B + 1) and {@code work} (length ≥ 3B) are scratch.
+   * Allocation-free; O(B·(B + sweeps·D)) for D edges with deaths.
    * The sweeps stop early at a fixed point (q unchanged, bit for bit, by a sweep: every
    * further sweep would repeat it), which changes no result.
-   */
-  public void fit(double[] priorMean, double k, double[] alive, double[] dead, int sweeps,
-      double[] alpha, double[] beta, double[] q, double[] prefix) {
-    // Survivals are exact evidence: suffix sums of alive[] give each bin's successes.
-    double suffix = 0.0;
-    boolean anyDead = false;
-    for (int b = bins - 1; b >= 0; b--) {
-      suffix += alive[b + 1];
-      alpha[b] = k * priorMean[b] + suffix;
-      beta[b] = k * (1.0 - priorMean[b]);
-      q[b] = alpha[b] / (alpha[b] + beta[b]);
-      anyDead |= dead[b + 1] > 0.0;
-    }
-    if (!anyDead) {
-      return;
-    }
-    for (int sweep = 0; sweep < sweeps; sweep++) {
-      prefix[0] = 1.0;
-      for (int b = 0; b < bins; b++) {
-        prefix[b + 1] = prefix[b] * q[b];
-      }
-      // Start each sweep from the survival evidence; add the deaths' expected counts.
-      suffix = 0.0;
-      for (int b = bins - 1; b >= 0; b--) {
-        suffix += alive[b + 1];
-        alpha[b] = k * priorMean[b] + suffix;
-        beta[b] = k * (1.0 - priorMean[b]);
-      }
-      for (int j = 1; j <= bins; j++) {
-        double dj = dead[j];
-        if (dj <= 0.0) {
-          continue;
-        }
-        double norm = 1.0 - prefix[j]; // P(dead by e_j)
-        if (!(norm > 1e-300)) {
-          continue;
-        }
-        double later = 0.0; // P(death after bin b | dead by e_j), built from the top
-        for (int b = j - 1; b >= 0; b--) {
-          double pb = prefix[b] * (1.0 - q[b]) / norm;
-          beta[b] += dj * pb;
-          alpha[b] += dj * later;
-          later += pb;
-        }
-      }
-      boolean moved = false;
-      for (int b = 0; b < bins; b++) {
-        double qb = alpha[b] / (alpha[b] + beta[b]);
-        moved |= qb != q[b];
-        q[b] = qb;
-      }
-      if (!moved) {
-        // A fixed point, bit for bit: every further sweep would compute the same prefix, the
-        // same counts and the same q, so stopping changes no result.
-        break;
-      }
-    }
-  }
-
-  /**
-   * {@link #fit(double[], double, double[], double[], int, double[], double[], double[],
-   * double[])} with the same operations on the same values in the same order, so bit for bit
-   * the same {@code alpha} and {@code beta}, but with less work per EM sweep; {@code work}
-   * (length ≥ 3B) is scratch. Allocation-free.
+   *
+   * <p>Less work per EM sweep than the plain form of these equations, with the same operations on
+   * the same values in the same order (bit for bit the same {@code alpha} and {@code beta}:
+   * {@code HazardCurveTest} checks it against the plain fit, kept in the test tree):
    *
    * <ul>
    *   <li>Each sweep restarts the counts from the survival evidence, which the sweeps never
@@ -581,8 +522,7 @@ public final class HazardCurve {
    * </ul>
    *
    * <p>The fit is the keepalive planner's main cost (two levels per load, two loads per
-   * computed interval, and refits per candidate probe); {@code HazardCurveTest} compares this
-   * method with the plain fit on random evidence, bit for bit.
+   * computed interval, and refits per candidate probe).
    */
   public void fit(double[] priorMean, double k, double[] alive, double[] dead, int sweeps,
       double[] alpha, double[] beta, double[] q, double[] prefix, double[] work) {

@@ -105,7 +105,8 @@ class HazardCurveTest {
     alive[20] = 2.0;
     double[] a = new double[n];
     double[] b = new double[n];
-    curve.fit(prior, 2.0, alive, dead, 8, a, b, new double[n], new double[n + 1]);
+    curve.fit(prior, 2.0, alive, dead, 8, a, b, new double[n], new double[n + 1],
+        new double[3 * n]);
     assertThat(a[5]).isCloseTo(1.8 + 5.0, within(1e-12)); // below both edges
     assertThat(a[15]).isCloseTo(1.8 + 2.0, within(1e-12)); // below edge 20 only
     assertThat(a[25]).isCloseTo(1.8, within(1e-12));
@@ -142,7 +143,8 @@ class HazardCurveTest {
       int sweeps = trial % 5 == 0 ? rnd.nextInt(10) : 8;
       double[] a1 = new double[n];
       double[] b1 = new double[n];
-      curve.fit(prior, k, alive, dead, sweeps, a1, b1, new double[n], new double[n + 1]);
+      ReferenceHazardFit.fit(curve, prior, k, alive, dead, sweeps, a1, b1, new double[n],
+          new double[n + 1]);
       double[] a2 = new double[n];
       double[] b2 = new double[n];
       double[] q2 = new double[n];
@@ -179,7 +181,8 @@ class HazardCurveTest {
     dead[15] = 1.0;
     double[] a = new double[n];
     double[] b = new double[n];
-    curve.fit(prior, 0.005, alive, dead, 8, a, b, new double[n], new double[n + 1]);
+    curve.fit(prior, 0.005, alive, dead, 8, a, b, new double[n], new double[n + 1],
+        new double[3 * n]);
     assertThat(b[14]).isGreaterThan(0.99);
     for (int j = 0; j < 14; j++) {
       assertThat(b[j]).isLessThan(0.01);
@@ -308,7 +311,8 @@ class HazardCurveTest {
       dead[curve.deathEdge(116.0)] = (Integer) c[3];
       double[] a = new double[n];
       double[] bb = new double[n];
-      curve.fit(mean, k, alive, dead, 8, a, bb, new double[n], new double[n + 1]);
+      curve.fit(mean, k, alive, dead, 8, a, bb, new double[n], new double[n + 1],
+        new double[3 * n]);
       double g = (Double) c[4];
       double[] mv = new double[2];
       curve.logMoments(a, bb, g, mv);
