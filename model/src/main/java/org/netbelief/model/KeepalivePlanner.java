@@ -95,16 +95,61 @@ public final class KeepalivePlanner {
     this.ceilingNanos = b.ceilingNanos;
     this.stopGain = b.stopGain;
     this.memoKeys = new long[model.levels()];
-    HazardCurve curve = model.hazardCurve();
-    double[] alpha = new double[curve.bins()];
-    double[] beta = new double[curve.bins()];
-    double k = model.topStrength();
-    for (int j = 0; j < alpha.length; j++) {
-      alpha[j] = k * model.priorQ(j);
-      beta[j] = k * (1.0 - model.priorQ(j));
+    this.priorInterval = PriorInterval.of(model, reliability, confidence, floorNanos,
+        ceilingNanos);
+  }
+
+  /**
+   * The interval the prior alone allows: a pure function of the model's (shared, immutable)
+   * curve and prior survivals, its top strength and the plan. A simulation builds one planner per
+   * peer, all alike: they share the last one computed instead of each scanning the bins again.
+   */
+  private static final class PriorInterval {
+    private static volatile PriorInterval last;
+
+    final HazardCurve curve;
+    final double[] priorQ;
+    final double k;
+    final double reliability;
+    final double confidence;
+    final long floorNanos;
+    final long ceilingNanos;
+    final double value;
+
+    private PriorInterval(HazardCurve curve, double[] priorQ, double k, double reliability,
+        double confidence, long floorNanos, long ceilingNanos) {
+      this.curve = curve;
+      this.priorQ = priorQ;
+      this.k = k;
+      this.reliability = reliability;
+      this.confidence = confidence;
+      this.floorNanos = floorNanos;
+      this.ceilingNanos = ceilingNanos;
+      double[] alpha = new double[curve.bins()];
+      double[] beta = new double[curve.bins()];
+      for (int j = 0; j < alpha.length; j++) {
+        alpha[j] = k * priorQ[j];
+        beta[j] = k * (1.0 - priorQ[j]);
+      }
+      this.value = curve.longestSilence(alpha, beta, reliability, confidence,
+          floorNanos * 1e-9, ceilingNanos * 1e-9);
     }
-    this.priorInterval = curve.longestSilence(alpha, beta, reliability, confidence,
-        floorNanos * 1e-9, ceilingNanos * 1e-9);
+
+    static double of(SurvivalModel model, double reliability, double confidence,
+        long floorNanos, long ceilingNanos) {
+      HazardCurve curve = model.hazardCurve();
+      double[] priorQ = model.priorQs();
+      double k = model.topStrength();
+      PriorInterval p = last;
+      if (p == null || p.curve != curve || p.priorQ != priorQ || p.k != k
+          || p.reliability != reliability || p.confidence != confidence
+          || p.floorNanos != floorNanos || p.ceilingNanos != ceilingNanos) {
+        p = new PriorInterval(curve, priorQ, k, reliability, confidence, floorNanos,
+            ceilingNanos);
+        last = p;
+      }
+      return p.value;
+    }
   }
 
   /** A builder over {@code model}: r = 0.99, confidence 0.99, floor 5 s, ceiling 10 min. */

@@ -238,6 +238,31 @@ public final class RttModel {
     return RttBelief.quantileNanos(post[0], post[1], post[2], post[3], q);
   }
 
+  /**
+   * {@code max(minNanos, min(maxNanos, quantileNanos(keys, q, nowNanos)))}, the same
+   * nanoseconds, cheaper when the quantile lies beyond a clamp: a bound then proves the clamped
+   * value without inverting the t distribution ({@link RttBelief#clampedQuantileNanos}).
+   * Allocation-free.
+   *
+   * @throws IllegalArgumentException for keys of the wrong count, q not in (0, 1), or not
+   *     {@code minNanos <= maxNanos}
+   */
+  public long clampedQuantileNanos(long[] keys, double q, long minNanos, long maxNanos,
+      long nowNanos) {
+    checkKeys(keys);
+    if (!(q > 0.0 && q < 1.0)) {
+      throw new IllegalArgumentException("quantile must lie strictly between 0 and 1, got " + q);
+    }
+    if (minNanos > maxNanos) {
+      throw new IllegalArgumentException("clamp bounds must satisfy min <= max, got ["
+          + minNanos + ", " + maxNanos + "]");
+    }
+    Scratch sc = SCRATCH.get();
+    double[] post = posterior(keys, nowNanos, sc.r1, sc.r2, sc.post);
+    return RttBelief.clampedQuantileNanos(post[0], post[1], post[2], post[3], q, minNanos,
+        maxNanos);
+  }
+
   /** Per-thread read buffers of {@link #quantileNanos}; one static ThreadLocal for all models. */
   private static final class Scratch {
     final double[] r1 = new double[2];

@@ -188,4 +188,117 @@ class RttModelTest {
       }
     }
   }
+
+  /**
+   * The grid of {@link RttBelief#clampedQuantileNanos} brackets every ν: g_i ≤ ν &lt; g_{i+1},
+   * and the computed quantiles there bracket the computed t(ν) within the margin (t decreases
+   * in ν for q &gt; 1/2), for random ν over the grid's range (fixed seed).
+   */
+  @Test
+  void clampedQuantile_gridBracketsEveryNu() {
+    SplittableRandom rnd = new SplittableRandom(7L);
+    double[] qs = {0.6, 0.9, 0.99, 0.999};
+    for (int n = 0; n < 3000; n++) {
+      double nu = n < 1000 ? 2.0 + 8.0 * rnd.nextDouble() : Math.exp(Math.log(2.0)
+          + Math.log(500.0) * rnd.nextDouble());
+      double q = qs[n % qs.length];
+      int i = RttBelief.gridIndex(nu);
+      assertThat(i).isNotNegative();
+      assertThat(RttBelief.gridPoint(i)).isLessThanOrEqualTo(nu);
+      assertThat(RttBelief.gridPoint(i + 1)).isGreaterThan(nu);
+      double t = RttBelief.studentQuantile(nu, q);
+      double upper = RttBelief.gridQuantile(i, q);
+      double lower = RttBelief.gridQuantile(i + 1, q);
+      assertThat(t).as("nu %s q %s", nu, q)
+          .isLessThanOrEqualTo(upper + RttBelief.GRID_MARGIN * (1.0 + upper))
+          .isGreaterThanOrEqualTo(lower - RttBelief.GRID_MARGIN * (1.0 + lower));
+      assertThat(upper).isGreaterThanOrEqualTo(lower);
+    }
+    assertThat(RttBelief.gridIndex(1.999)).isEqualTo(-1);
+    assertThat(RttBelief.gridIndex(0x1p21)).isEqualTo(-1);
+    assertThat(RttBelief.gridIndex(Double.NaN)).isEqualTo(-1);
+    assertThat(RttBelief.gridPoint(RttBelief.gridIndex(2.0))).isEqualTo(2.0);
+  }
+
+  /**
+   * {@link RttBelief#clampedQuantileNanos} is the clamp of {@link RttBelief#quantileNanos},
+   * bit for bit, on random beliefs and clamps that lie below, around and above the quantile
+   * (fixed seed; ν new to the quantile cache, so the bound is tried), and the bound decided a
+   * good share of the clamped cases without the inversion.
+   */
+  @Test
+  void clampedQuantile_randomBeliefs_equalsTheClampOfTheQuantile() {
+    SplittableRandom rnd = new SplittableRandom(8L);
+    double[] qs = {0.1, 0.5, 0.9, 0.99, 0.999};
+    int skipped = 0;
+    int clamped = 0;
+    for (int n = 0; n < 20_000; n++) {
+      double mu = Math.log(1e6) + Math.log(2000.0) * rnd.nextDouble();
+      double kappa = 0.5 + 20.0 * rnd.nextDouble();
+      double alpha = 0.5 + (n % 2 == 0 ? 3.0 : 60.0) * rnd.nextDouble();
+      double beta = alpha * (0.01 + 0.8 * rnd.nextDouble());
+      double q = qs[n % qs.length];
+      // The clamps: around exp(mu) times a random factor, some within a few ns of the answer.
+      long center = (long) (Math.exp(mu + 3.0 * gaussian(rnd)));
+      long min = Math.max(1L, (long) (center * (0.2 + rnd.nextDouble())));
+      long max = min + (long) (center * 3.0 * rnd.nextDouble());
+      long clamp = RttBelief.clampedQuantileNanos(mu, kappa, alpha, beta, q, min, max);
+      boolean inverted = RttBelief.studentQuantileCached(2.0 * alpha, q);
+      long plain = RttBelief.quantileNanos(mu, kappa, alpha, beta, q);
+      assertThat(clamp).as("n %d", n).isEqualTo(Math.max(min, Math.min(max, plain)));
+      if (plain <= min || plain >= max) {
+        clamped++;
+        skipped += inverted ? 0 : 1;
+      }
+      if (n % 7 == 0) {
+        // Clamps at the answer and 1 ns beside it, for a ν not in the quantile cache: the
+        // answer computed here as quantileNanos computes it, without the cache.
+        for (long d = -1; d <= 1; d++) {
+          double a2 = alpha * (1.0 + 1e-9 * (d + 2));
+          double scale = Math.sqrt(beta * (kappa + 1.0) / (a2 * kappa));
+          double t = new org.apache.commons.math3.distribution.TDistribution(null, 2.0 * a2)
+              .inverseCumulativeProbability(q);
+          long answer = Math.max(1L, Math.round(Math.exp(mu + scale * t)));
+          long at = Math.max(1L, answer + d);
+          long low = RttBelief.clampedQuantileNanos(mu, kappa, a2, beta, q, at, Long.MAX_VALUE);
+          assertThat(low).as("n %d d %d", n, d).isEqualTo(Math.max(at, answer));
+          double a3 = a2 * (1.0 + 1e-12);
+          double scale3 = Math.sqrt(beta * (kappa + 1.0) / (a3 * kappa));
+          double t3 = new org.apache.commons.math3.distribution.TDistribution(null, 2.0 * a3)
+              .inverseCumulativeProbability(q);
+          long answer3 = Math.max(1L, Math.round(Math.exp(mu + scale3 * t3)));
+          long at3 = Math.max(1L, answer3 + d);
+          long high = RttBelief.clampedQuantileNanos(mu, kappa, a3, beta, q, 1L, at3);
+          assertThat(high).as("n %d d %d", n, d).isEqualTo(Math.min(at3, answer3));
+        }
+      }
+    }
+    assertThat(clamped).isGreaterThan(5000);
+    assertThat(skipped).isGreaterThan(clamped / 3);
+  }
+
+  /** {@link RttModel#clampedQuantileNanos} is the clamp of {@link RttModel#quantileNanos}. */
+  @Test
+  void clampedQuantileNanos_model_equalsTheClampAndChecksItsArguments() {
+    SplittableRandom rnd = new SplittableRandom(9L);
+    RttModel rtt = RttModel.builder().build();
+    long[][] keys = new long[20][];
+    for (int p = 0; p < keys.length; p++) {
+      keys[p] = rtt.keys("*", "203.0.113." + (p % 5) + ".0/24", "203.0.113.9:" + p);
+    }
+    long now = 0;
+    for (int step = 0; step < 3000; step++) {
+      now += (long) (rnd.nextDouble() * 20.0 * SECOND);
+      long[] k = keys[rnd.nextInt(keys.length)];
+      rtt.observe(k, (long) (60e6 * Math.exp(0.7 * gaussian(rnd))), now);
+      long c = rtt.clampedQuantileNanos(k, 0.999, 100_000_000L, 3_000_000_000L, now);
+      long q = rtt.quantileNanos(k, 0.999, now);
+      assertThat(c).isEqualTo(Math.max(100_000_000L, Math.min(3_000_000_000L, q)));
+    }
+    long[] k0 = keys[0];
+    assertThatThrownBy(() -> rtt.clampedQuantileNanos(k0, 0.999, 2, 1, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("min <= max");
+    assertThatThrownBy(() -> rtt.clampedQuantileNanos(k0, 0.0, 1, 2, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

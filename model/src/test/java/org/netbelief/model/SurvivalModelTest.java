@@ -208,4 +208,50 @@ class SurvivalModelTest {
     assertThat(sink).isPositive();
     assertThat(allocated).isLessThan(4096);
   }
+
+  /**
+   * Models alike share the curve and prior survivals of the last layout built, and planners alike
+   * the prior's interval: built in alternation with other layouts, priors and plans, each gives
+   * the values computed for it alone (the prior survivals from the prior, bin by bin, and the
+   * planner's interval with no evidence, which is the prior's interval).
+   */
+  @Test
+  void layout_sharedByModelsAlike_givesEachModelItsOwnValues() {
+    // Confident priors, so that the intervals they allow lie above the planner's floor.
+    LifetimePrior mine = LifetimePrior.of(Duration.ofSeconds(300), 0.2, 200);
+    LifetimePrior other = LifetimePrior.of(Duration.ofSeconds(60), 0.2, 200);
+    long[] nat = {FeatureKeys.of("nat", "203.0.113.5")};
+    SurvivalModel a1 = SurvivalModel.builder().prior(mine).build();
+    long plannedA = KeepalivePlanner.builder(a1).build().keepaliveIntervalNanos(nat, 0);
+    SurvivalModel b1 = SurvivalModel.builder().prior(other).build();
+    long plannedB = KeepalivePlanner.builder(b1).build().keepaliveIntervalNanos(nat, 0);
+    long plannedA2 = KeepalivePlanner.builder(a1).reliability(0.9).build()
+        .keepaliveIntervalNanos(nat, 0);
+    SurvivalModel c1 = SurvivalModel.builder()
+        .bins(16, Duration.ofSeconds(1), Duration.ofMinutes(30)).build();
+    SurvivalModel a2 = SurvivalModel.builder().prior(mine).build();
+    SurvivalModel b2 = SurvivalModel.builder().prior(other).build();
+    assertThat(a2.hazardCurve()).isNotSameAs(b2.hazardCurve());
+    assertThat(SurvivalModel.builder().build().priorQs()).isSameAs(
+        SurvivalModel.builder().build().priorQs());
+    for (SurvivalModel m : new SurvivalModel[] {a1, b1, c1, a2, b2}) {
+      org.netbelief.model.internal.HazardCurve curve = m.hazardCurve();
+      for (int j = 0; j < curve.bins(); j++) {
+        double s0 = m.prior().survival(curve.edge(j));
+        double s1 = m.prior().survival(curve.edge(j + 1));
+        double q = Math.max(0.05, Math.min(1.0 - 1e-6, s0 > 0.0 ? s1 / s0 : 0.5));
+        assertThat(m.priorQ(j)).isEqualTo(q);
+      }
+    }
+    assertThat(a2.priorQs()).isNotEqualTo(b2.priorQs());
+    assertThat(c1.hazardCurve().bins()).isEqualTo(16);
+    assertThat(KeepalivePlanner.builder(a2).build().keepaliveIntervalNanos(nat, 0))
+        .isEqualTo(plannedA);
+    assertThat(KeepalivePlanner.builder(b2).build().keepaliveIntervalNanos(nat, 0))
+        .isEqualTo(plannedB);
+    assertThat(KeepalivePlanner.builder(a2).reliability(0.9).build()
+        .keepaliveIntervalNanos(nat, 0)).isEqualTo(plannedA2);
+    assertThat(plannedA2).isNotEqualTo(plannedA);
+    assertThat(plannedB).isNotEqualTo(plannedA);
+  }
 }

@@ -69,14 +69,39 @@ public final class Decisions {
           "pacing bounds must satisfy 0 < min <= max, got [" + minNanos + ", " + maxNanos + "]");
     }
     long timer = rtt.quantileNanos(quantile);
-    double backedOff = (double) timer * Math.pow(2.0, Math.min(attempt, 62));
-    long delay = (long) Math.max(minNanos, Math.min((double) maxNanos, backedOff));
+    long delay = backedOffNanos(timer, attempt, minNanos, maxNanos);
     return new Pacing(delay, List.of(
         new Reason("rttMedianNanos", rtt.medianNanos()),
         new Reason("rttQuantile", quantile),
         new Reason("rttQuantileNanos", timer),
         new Reason("rttEvidence", rtt.evidence()),
         new Reason("backoffDoublings", attempt)));
+  }
+
+  /**
+   * The delay of {@link #pace} from the timer alone: {@code timerNanos} doubled per earlier
+   * retry, clamped to [{@code minNanos}, {@code maxNanos}]. For a caller that needs only the
+   * delay, with the timer from {@link org.netbelief.model.RttModel#quantileNanos} (the same
+   * nanoseconds as the belief's), without the belief and the reasons {@link #pace} builds.
+   *
+   * @throws IllegalArgumentException for a negative attempt, or bounds with {@code 0 < minNanos
+   *     <= maxNanos} violated
+   */
+  public static long paceNanos(long timerNanos, int attempt, long minNanos, long maxNanos) {
+    if (attempt < 0) {
+      throw new IllegalArgumentException("attempt must be >= 0, got " + attempt);
+    }
+    if (!(minNanos > 0 && minNanos <= maxNanos)) {
+      throw new IllegalArgumentException(
+          "pacing bounds must satisfy 0 < min <= max, got [" + minNanos + ", " + maxNanos + "]");
+    }
+    return backedOffNanos(timerNanos, attempt, minNanos, maxNanos);
+  }
+
+  private static long backedOffNanos(long timerNanos, int attempt, long minNanos,
+      long maxNanos) {
+    double backedOff = (double) timerNanos * Math.pow(2.0, Math.min(attempt, 62));
+    return (long) Math.max(minNanos, Math.min((double) maxNanos, backedOff));
   }
 
   /**

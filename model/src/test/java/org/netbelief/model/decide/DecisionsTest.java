@@ -52,6 +52,28 @@ class DecisionsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
   }
 
+  /** {@link Decisions#paceNanos} from the model's timer is the delay of {@link Decisions#pace}. */
+  @Test
+  void paceNanos_fromTheModelsTimer_isThePacedDelay() {
+    RttModel rtt = RttModel.builder().build();
+    long[] keys = rtt.keys("*", "p", "e");
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(12L);
+    long now = 0;
+    for (int i = 0; i < 500; i++) {
+      now += (long) (rnd.nextDouble() * 5e9);
+      rtt.observe(keys, (long) (1e6 + 400e6 * rnd.nextDouble() * rnd.nextDouble()), now);
+      int attempt = rnd.nextInt(70);
+      long min = 1 + (long) (rnd.nextDouble() * 1e8);
+      long max = min + (long) (rnd.nextDouble() * 5e9);
+      assertThat(Decisions.paceNanos(rtt.quantileNanos(keys, 0.99, now), attempt, min, max))
+          .isEqualTo(Decisions.pace(rtt.belief(keys, now), attempt, 0.99, min, max).delayNanos());
+    }
+    assertThatThrownBy(() -> Decisions.paceNanos(1, -1, 1, 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+    assertThatThrownBy(() -> Decisions.paceNanos(1, 0, 3, 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("min <= max");
+  }
+
   @Test
   void giveUp_probabilityWithinBudget_matchesMonteCarloOfBetaBernoulli() {
     AttemptBelief p = attempt(2, 8);

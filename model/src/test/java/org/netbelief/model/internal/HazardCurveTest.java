@@ -105,11 +105,67 @@ class HazardCurveTest {
     alive[20] = 2.0;
     double[] a = new double[n];
     double[] b = new double[n];
-    curve.fit(prior, 2.0, alive, dead, 8, a, b, new double[n], new double[n + 1]);
+    curve.fit(prior, 2.0, alive, dead, 8, a, b, new double[n], new double[n + 1],
+        new double[3 * n]);
     assertThat(a[5]).isCloseTo(1.8 + 5.0, within(1e-12)); // below both edges
     assertThat(a[15]).isCloseTo(1.8 + 2.0, within(1e-12)); // below edge 20 only
     assertThat(a[25]).isCloseTo(1.8, within(1e-12));
     assertThat(b[5]).isCloseTo(0.2, within(1e-12));
+  }
+
+  /**
+   * The fit with a work array is the plain fit, bit for bit: random priors, strengths, survival
+   * and death counts (sparse and dense, whole and decayed; fixed seed), several sweep counts.
+   */
+  @Test
+  void fit_withWork_equalsThePlainFitBitForBit() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(11L);
+    int n = curve.bins();
+    int withDeaths = 0;
+    for (int trial = 0; trial < 3000; trial++) {
+      double[] prior = new double[n];
+      for (int b = 0; b < n; b++) {
+        prior[b] = 0.05 + 0.95 * rnd.nextDouble();
+      }
+      double k = trial % 3 == 0 ? 0.005 : 0.1 + 10.0 * rnd.nextDouble();
+      double[] alive = new double[n + 1];
+      double[] dead = new double[n + 1];
+      int events = rnd.nextInt(12);
+      for (int e = 0; e < events; e++) {
+        double mass = trial % 2 == 0 ? 1.0 : rnd.nextDouble() * 3.0;
+        int edge = 1 + rnd.nextInt(n);
+        if (rnd.nextInt(3) == 0) {
+          dead[edge] += mass;
+        } else {
+          alive[edge] += mass;
+        }
+      }
+      int sweeps = trial % 5 == 0 ? rnd.nextInt(10) : 8;
+      double[] a1 = new double[n];
+      double[] b1 = new double[n];
+      ReferenceHazardFit.fit(curve, prior, k, alive, dead, sweeps, a1, b1, new double[n],
+          new double[n + 1]);
+      double[] a2 = new double[n];
+      double[] b2 = new double[n];
+      double[] q2 = new double[n];
+      java.util.Arrays.fill(q2, Double.NaN); // scratch contents must not matter
+      double[] work = new double[3 * n];
+      java.util.Arrays.fill(work, 7.0);
+      curve.fit(prior, k, alive, dead, sweeps, a2, b2, q2, new double[n + 1], work);
+      for (int b = 0; b < n; b++) {
+        assertThat(Double.doubleToRawLongBits(a2[b])).as("trial %d alpha %d", trial, b)
+            .isEqualTo(Double.doubleToRawLongBits(a1[b]));
+        assertThat(Double.doubleToRawLongBits(b2[b])).as("trial %d beta %d", trial, b)
+            .isEqualTo(Double.doubleToRawLongBits(b1[b]));
+      }
+      for (double d : dead) {
+        if (d > 0.0) {
+          withDeaths++;
+          break;
+        }
+      }
+    }
+    assertThat(withDeaths).isGreaterThan(1500);
   }
 
   @Test
@@ -125,7 +181,8 @@ class HazardCurveTest {
     dead[15] = 1.0;
     double[] a = new double[n];
     double[] b = new double[n];
-    curve.fit(prior, 0.005, alive, dead, 8, a, b, new double[n], new double[n + 1]);
+    curve.fit(prior, 0.005, alive, dead, 8, a, b, new double[n], new double[n + 1],
+        new double[3 * n]);
     assertThat(b[14]).isGreaterThan(0.99);
     for (int j = 0; j < 14; j++) {
       assertThat(b[j]).isLessThan(0.01);
@@ -254,7 +311,8 @@ class HazardCurveTest {
       dead[curve.deathEdge(116.0)] = (Integer) c[3];
       double[] a = new double[n];
       double[] bb = new double[n];
-      curve.fit(mean, k, alive, dead, 8, a, bb, new double[n], new double[n + 1]);
+      curve.fit(mean, k, alive, dead, 8, a, bb, new double[n], new double[n + 1],
+        new double[3 * n]);
       double g = (Double) c[4];
       double[] mv = new double[2];
       curve.logMoments(a, bb, g, mv);
