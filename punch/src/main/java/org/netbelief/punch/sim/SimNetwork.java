@@ -46,11 +46,7 @@ import org.netbelief.punch.sim.internal.PairMap;
  * single {@code long[]} (one or two cache lines per node a packet crosses, instead of one line
  * per field array), a host's first two sockets are found from its node record without a hash
  * probe, and the engines' datagram buffers are shared by the network
- * ({@link EngineApplication}). A socket's timer state (deadline, queued time) and its
- * application sit in arrays indexed by socket id, so a timer pop or a delivery does not load
- * the cold Socket object (its header load was 5.4 % of mesh-like's samples at 10 000 peers), and
- * a socket has at most one timer entry in the event queue, re-keyed when the deadline moves
- * earlier, instead of leaving stale entries behind for the loop to pop and skip.
+ * ({@link EngineApplication}).
  *
  * <pre>{@code
  * SimNetwork net = new SimNetwork(42);
@@ -400,19 +396,21 @@ public final class SimNetwork {
       }
     }
     now = untilNanos;
-    queue.passTo(untilNanos);
   }
 
   /**
-   * The timer entry of socket {@code id} came due. A socket has at most one entry in the queue
-   * (setTimer moves it earlier, {@link EventQueue#scheduleKeyed}), so it is the live one. A
-   * deadline moved later than the entry is re-queued here, lazily: an engine that pushes its
-   * timer back on every packet then costs one heap entry per expiry, not one per packet. Reads
-   * only {@link #timers} (and {@link #apps} when the timer fires), never the Socket object.
+   * A timer entry of socket {@code id} came due. Only the entry at its queued time is live
+   * (earlier re-arms left others behind, which are skipped). A deadline moved later than the
+   * entry is re-queued here, lazily: an engine that pushes its timer back on every packet then
+   * costs one heap entry per expiry, not one per packet. Reads only {@link #timers} (and
+   * {@link #apps} when the timer fires), never the Socket object.
    */
   private void timerEvent(int id) {
     long[] t = timers;
     int k = id << 1;
+    if (now != t[k + T_QUEUED]) {
+      return;
+    }
     t[k + T_QUEUED] = Long.MAX_VALUE;
     long d = t[k + T_DEADLINE];
     if (d == Long.MAX_VALUE) {
@@ -423,7 +421,7 @@ public final class SimNetwork {
       apps[id].onTimer(sockets[id], now);
     } else {
       t[k + T_QUEUED] = d;
-      queue.scheduleKeyed(id, d, EV_TIMER << 32 | id);
+      queue.add(d, EV_TIMER << 32 | id, 0);
     }
   }
 
@@ -724,7 +722,7 @@ public final class SimNetwork {
       t[k + T_DEADLINE] = at;
       if (at < t[k + T_QUEUED]) {
         t[k + T_QUEUED] = at;
-        queue.scheduleKeyed(id, at, EV_TIMER << 32 | id);
+        queue.add(at, EV_TIMER << 32 | id, 0);
       }
     }
 
