@@ -46,7 +46,11 @@ import org.netbelief.punch.sim.internal.PairMap;
  * single {@code long[]} (one or two cache lines per node a packet crosses, instead of one line
  * per field array), a host's first two sockets are found from its node record without a hash
  * probe, and the engines' datagram buffers are shared by the network
- * ({@link EngineApplication}).
+ * ({@link EngineApplication}). A socket's timer state (deadline, queued time) and its
+ * application sit in arrays indexed by socket id, so a timer pop (live or stale) and a delivery
+ * do not load the cold Socket object (its header load just to read the queued time was 5.4 % of
+ * mesh-like's samples at 10 000 peers; with the arrays mesh-like ran 1-5 % faster in four
+ * same-time A/B pairs).
  *
  * <pre>{@code
  * SimNetwork net = new SimNetwork(42);
