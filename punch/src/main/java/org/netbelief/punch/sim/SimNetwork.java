@@ -46,7 +46,11 @@ import org.netbelief.punch.sim.internal.PairMap;
  * single {@code long[]} (one or two cache lines per node a packet crosses, instead of one line
  * per field array), a host's first two sockets are found from its node record without a hash
  * probe, and the engines' datagram buffers are shared by the network
- * ({@link EngineApplication}).
+ * ({@link EngineApplication}). A socket's timer state (deadline, queued time) and its
+ * application sit in arrays indexed by socket id, so a timer pop (live or stale) and a delivery
+ * do not load the cold Socket object (its header load just to read the queued time was 5.4 % of
+ * mesh-like's samples at 10 000 peers; with the arrays mesh-like ran 1-5 % faster in four
+ * same-time A/B pairs).
  *
  * <pre>{@code
  * SimNetwork net = new SimNetwork(42);
@@ -109,6 +113,16 @@ public final class SimNetwork {
 
   private Socket[] sockets = new Socket[16];
   private int socketCount;
+  // Per socket id, its timer state in one primitive array, stride 2 and adjacent: the deadline the
+  // application set (T_DEADLINE) and the time of its live entry in the queue (T_QUEUED). And its
+  // application, so a timer pop (live or stale) and a delivery reach the application without
+  // loading the Socket object: at 10 000 peers every event touches a different, cold socket, and
+  // the Socket header load just to read queuedAt was 5.4 % of mesh-like's samples (the Socket is
+  // still what the application receives; passing the reference does not touch it).
+  private static final int T_DEADLINE = 0;
+  private static final int T_QUEUED = 1;
+  private long[] timers = new long[16 << 1];
+  private SimApplication[] apps = new SimApplication[16];
 
   private SimAction[] actions = new SimAction[16];
   private int[] freeActions = new int[16];
@@ -311,10 +325,15 @@ public final class SimNetwork {
     }
     if (socketCount == sockets.length) {
       sockets = Arrays.copyOf(sockets, socketCount * 2);
+      apps = Arrays.copyOf(apps, socketCount * 2);
+      timers = Arrays.copyOf(timers, socketCount * 4);
     }
     int id = socketCount++;
-    Socket s = new Socket(id, host, Endpoints.of(addressOf(host), port), app);
+    Socket s = new Socket(id, host, Endpoints.of(addressOf(host), port));
     sockets[id] = s;
+    apps[id] = app;
+    timers[(id << 1) + T_DEADLINE] = Long.MAX_VALUE;
+    timers[(id << 1) + T_QUEUED] = Long.MAX_VALUE;
     socketIndex.put(host, port, id);
     int hb = host << NODE_SHIFT;
     long rec = (long) (id + 1) << 32 | port;
@@ -370,41 +389,43 @@ public final class SimNetwork {
       } else if (what == EV_ARRIVE_UP) {
         arriveFromInside(target, (int) queue.polledB());
       } else if (what == EV_TIMER) {
-        timerEvent(sockets[target]);
+        timerEvent(target);
       } else if (what == EV_ACTION) {
         SimAction action = actions[target];
         actions[target] = null;
         freeActions[freeActionCount++] = target;
         action.run(now);
       } else {
-        Socket s = sockets[target];
-        s.app.onStart(s, now);
+        apps[target].onStart(sockets[target], now);
       }
     }
     now = untilNanos;
   }
 
   /**
-   * A timer entry of {@code s} came due. Only the entry at {@code s.queuedAt} is live (earlier
-   * re-arms left others behind, which are skipped). A deadline moved later than the entry is
-   * re-queued here, lazily: an engine that pushes its timer back on every packet then costs one
-   * heap entry per expiry, not one per packet.
+   * A timer entry of socket {@code id} came due. Only the entry at its queued time is live
+   * (earlier re-arms left others behind, which are skipped). A deadline moved later than the
+   * entry is re-queued here, lazily: an engine that pushes its timer back on every packet then
+   * costs one heap entry per expiry, not one per packet. Reads only {@link #timers} (and
+   * {@link #apps} when the timer fires), never the Socket object.
    */
-  private void timerEvent(Socket s) {
-    if (now != s.queuedAt) {
+  private void timerEvent(int id) {
+    long[] t = timers;
+    int k = id << 1;
+    if (now != t[k + T_QUEUED]) {
       return;
     }
-    s.queuedAt = Long.MAX_VALUE;
-    long d = s.deadline;
+    t[k + T_QUEUED] = Long.MAX_VALUE;
+    long d = t[k + T_DEADLINE];
     if (d == Long.MAX_VALUE) {
       return;
     }
     if (d <= now) {
-      s.deadline = Long.MAX_VALUE;
-      s.app.onTimer(s, now);
+      t[k + T_DEADLINE] = Long.MAX_VALUE;
+      apps[id].onTimer(sockets[id], now);
     } else {
-      s.queuedAt = d;
-      queue.add(d, EV_TIMER << 32 | s.id, 0);
+      t[k + T_QUEUED] = d;
+      queue.add(d, EV_TIMER << 32 | id, 0);
     }
   }
 
@@ -623,9 +644,9 @@ public final class SimNetwork {
       return;
     }
     delivered++;
-    Socket s = sockets[id];
     try {
-      s.app.onDatagram(s, pool.data(slot), 0, pool.length(slot), pool.src(slot), now);
+      apps[id].onDatagram(sockets[id], pool.data(slot), 0, pool.length(slot), pool.src(slot),
+          now);
     } finally {
       pool.release(slot);
     }
@@ -663,20 +684,19 @@ public final class SimNetwork {
     }
   }
 
-  /** A bound port. */
+  /**
+   * A bound port. Its application and timer state live in {@link #apps} and {@link #timers},
+   * indexed by {@link #id}, so the event loop need not load this object.
+   */
   private final class Socket implements SimSocket {
     final int id;
     final int host;
     final long endpoint;
-    final SimApplication app;
-    long deadline = Long.MAX_VALUE;
-    long queuedAt = Long.MAX_VALUE; // time of the earliest live timer entry in the queue
 
-    Socket(int id, int host, long endpoint, SimApplication app) {
+    Socket(int id, int host, long endpoint) {
       this.id = id;
       this.host = host;
       this.endpoint = endpoint;
-      this.app = app;
     }
 
     SimNetwork network() {
@@ -701,16 +721,18 @@ public final class SimNetwork {
     @Override
     public void setTimer(long deadlineNanos) {
       long at = deadlineNanos == Long.MAX_VALUE ? deadlineNanos : Math.max(deadlineNanos, now);
-      deadline = at;
-      if (at < queuedAt) {
-        queuedAt = at;
+      long[] t = timers;
+      int k = id << 1;
+      t[k + T_DEADLINE] = at;
+      if (at < t[k + T_QUEUED]) {
+        t[k + T_QUEUED] = at;
         queue.add(at, EV_TIMER << 32 | id, 0);
       }
     }
 
     @Override
     public long timerDeadline() {
-      return deadline;
+      return timers[(id << 1) + T_DEADLINE];
     }
   }
 }

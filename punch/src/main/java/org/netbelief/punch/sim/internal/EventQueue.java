@@ -21,6 +21,13 @@ import java.util.Arrays;
  * rather than one line per level, each waiting for the one before). Every (time, sequence) is
  * distinct, so the events come out in the same order whatever the arity.
  *
+ * <p>The simulator re-arms timers lazily and skips the stale entries this leaves. An indexed
+ * variant (one entry per socket, its heap position tracked, re-keyed in place when pulled
+ * earlier, with the superseded entries' sequence numbers remembered so the order stays exact)
+ * was measured and not kept: stale pops were only 6.5 % of mesh-like's events, and the position
+ * writes on every move plus that bookkeeping cost as much as they saved (same-time A/B pairs at
+ * 3 000 and 10 000 peers, mesh-like and oracle, within noise or slower; see the history).
+ *
  * <p>Not thread-safe: the simulator is single-threaded by design.
  */
 public final class EventQueue {
