@@ -53,6 +53,15 @@ import org.netbelief.punch.wire.FrameWriter;
  *
  * <p>Single-threaded. The receive path of an established session (decode, authenticate, observe,
  * deliver) allocates nothing, nor does a timer pass over established sessions.
+ *
+ * <p>Buffers. The datagram handed to {@link EngineSink#send} is valid only during that call, as
+ * the sink contract says: its array is not this engine's own but the calling thread's, shared
+ * by every engine the thread runs, and the next datagram built at the same nesting level
+ * overwrites it. Every public call into an engine takes the thread's next level of buffers
+ * (readers and output) and gives it back when it returns, so a sink may call into any engine of
+ * the same thread, this one included, from inside {@code send}, {@code event} or {@code data}
+ * (a driver delivering a datagram at once, without copying it, to the engine it is addressed
+ * to): the nested call never overwrites the datagram the outer one is sending or reading.
  */
 public final class PeerEngine implements Engine {
     /** Resend interval of REGISTER and REGISTER_PROOF. */
@@ -162,13 +171,14 @@ public final class PeerEngine implements Engine {
     private Session[] due = new Session[4];
     private final LongMap<Session> sessions = new LongMap<>();
     /**
-     * The reader of the datagram being handled and of a relayed inner frame: set by {@link
-     * #onDatagram} from the thread's {@link Readers} for the length of the call, null otherwise.
+     * The thread's {@link Level} of the call in progress (see {@link #enter}), and its reader of
+     * the datagram being handled, of a relayed inner frame, and its output array: set by every
+     * public entry point for the length of the call, null otherwise.
      */
+    private Level io;
     private FrameReader r;
     private FrameReader inner;
-    private final byte[] out = new byte[MAX_DATAGRAM];
-    private final ByteBuffer outView = ByteBuffer.wrap(out);
+    private byte[] out;
     private final EngineSink sink;
     private final PathObserver observer;
     private final PunchPolicy policy;
@@ -309,10 +319,15 @@ public final class PeerEngine implements Engine {
      * @param nowNanos time
      */
     public void start(long nowNanos) {
-        reg = R_HELLO;
-        cold.regStarted = nowNanos;
-        stopDiscovery();
-        sendRegister(nowNanos);
+        Level outer = enter();
+        try {
+            reg = R_HELLO;
+            cold.regStarted = nowNanos;
+            stopDiscovery();
+            sendRegister(nowNanos);
+        } finally {
+            leave(outer);
+        }
         plan();
     }
 
@@ -368,7 +383,12 @@ public final class PeerEngine implements Engine {
         connects.put(q.id, q);
         countRequests();
         if (reg == R_REGISTERED) {
-            sendConnect(q, nowNanos);
+            Level outer = enter();
+            try {
+                sendConnect(q, nowNanos);
+            } finally {
+                leave(outer);
+            }
         }
         plan();
     }
@@ -392,6 +412,15 @@ public final class PeerEngine implements Engine {
         if (s == null) {
             return false;
         }
+        Level outer = enter();
+        try {
+            return send(s, payload, len);
+        } finally {
+            leave(outer);
+        }
+    }
+
+    private boolean send(Session s, ByteBuffer payload, int len) {
         if (s.state == DIRECT) {
             int p = s.link.begin(out, 0, T_DATA);
             payload.get(payload.position(), out, p, len);
@@ -425,9 +454,14 @@ public final class PeerEngine implements Engine {
             return false;
         }
         if (s.state == DIRECT) {
-            int p = s.link.begin(out, 0, T_CLOSE);
-            p = FrameWriter.close(out, p, REASON_NORMAL);
-            emit(s.link.seal(out, 0, p), s.remote);
+            Level outer = enter();
+            try {
+                int p = s.link.begin(out, 0, T_CLOSE);
+                p = FrameWriter.close(out, p, REASON_NORMAL);
+                emit(s.link.seal(out, 0, p), s.remote);
+            } finally {
+                leave(outer);
+            }
         }
         removeSession(s, nowNanos, "closed");
         plan();
@@ -454,23 +488,16 @@ public final class PeerEngine implements Engine {
             drop(DropReason.OVERSIZED);
             return;
         }
-        // The readers come from the thread, not the engine: wrap writes most of a reader's
-        // fields, and a reader of this engine's own was two cold cache lines per datagram when
-        // a simulation runs thousands of engines on one thread. A delivery nested in this one
+        // The readers come from the thread, not the engine (see Level): a reader of this
+        // engine's own was two cold cache lines per datagram. A delivery nested in this one
         // (our sends reach another engine at once in the simulator, possibly this one) takes
-        // the next pair; this call's own pair is back in r and inner when it returns.
-        Readers rs = READERS.get();
-        FrameReader outer = r;
-        FrameReader outerInner = inner;
-        r = rs.push();
-        inner = rs.inner();
+        // the next level; this call's own is back in io, r and inner when it returns.
+        Level outer = enter();
         boolean handled;
         try {
             handled = receive(datagram, n, from, nowNanos);
         } finally {
-            rs.pop();
-            r = outer;
-            inner = outerInner;
+            leave(outer);
         }
         if (handled) {
             // Any frame may have moved a timer either way (an answer ends a probe's wait, an
@@ -512,36 +539,86 @@ public final class PeerEngine implements Engine {
         return true;
     }
 
-    private static final ThreadLocal<Readers> READERS = ThreadLocal.withInitial(Readers::new);
+    private static final ThreadLocal<Levels> LEVELS = ThreadLocal.withInitial(Levels::new);
 
     /**
-     * One thread's frame readers, a stack with a pair (datagram, inner frame) per nesting level
-     * of {@link #onDatagram} calls on the thread; grows only as deep as deliveries nest.
+     * One nesting level of calls into engines on a thread: the frame readers and the output
+     * buffer a call uses. They belong to the thread, not the engine: a reader's wrap writes most
+     * of its fields and a datagram is built from byte 0 of the output array, and a reader or a
+     * 1 472-byte output array of each engine's own were cold cache lines on every event when a
+     * simulation runs thousands of engines on one thread (the first write into the engine's
+     * own array, in FrameWriter.header, was 5.6 % self of the oracle policy's 10 000-peer run).
      */
-    private static final class Readers {
-        private FrameReader[] stack = new FrameReader[4];
+    private static final class Level {
+        final Levels stack;
+        final FrameReader r = new FrameReader();
+        final FrameReader inner = new FrameReader();
+        final byte[] out = new byte[MAX_DATAGRAM];
+        final ByteBuffer outView = ByteBuffer.wrap(out);
+
+        Level(Levels stack) {
+            this.stack = stack;
+        }
+    }
+
+    /**
+     * One thread's {@link Level}s, a stack with a level per nesting level of calls into engines
+     * on the thread; grows only as deep as calls nest.
+     */
+    private static final class Levels {
+        private Level[] stack = new Level[4];
         private int top;
 
-        /** @return the datagram reader of the next level ({@link #inner} is its pair) */
-        FrameReader push() {
+        /** @return the next level, for one call */
+        Level push() {
             if (top == stack.length) {
                 stack = Arrays.copyOf(stack, 2 * top);
             }
-            if (stack[top] == null) {
-                stack[top] = new FrameReader();
-                stack[top + 1] = new FrameReader();
+            Level l = stack[top];
+            if (l == null) {
+                l = new Level(this);
+                stack[top] = l;
             }
-            top += 2;
-            return stack[top - 2];
-        }
-
-        /** @return the inner-frame reader of the top level */
-        FrameReader inner() {
-            return stack[top - 1];
+            top++;
+            return l;
         }
 
         void pop() {
-            top -= 2;
+            top--;
+        }
+    }
+
+    /**
+     * Begins a public call: takes the thread's next {@link Level} for this call's readers and
+     * output. A sink may call into any engine of the thread before our send returns (the
+     * simulator delivers over a link without delay at once, possibly to this engine), and that
+     * call takes the level after ours, so it never overwrites the datagram we are reading nor
+     * the one we are sending.
+     *
+     * @return the level of the call this one is nested in (this engine's), for {@link #leave}
+     */
+    private Level enter() {
+        Level outer = io;
+        use(LEVELS.get().push());
+        return outer;
+    }
+
+    /** Ends a call begun with {@link #enter}: gives its level back, restores the outer one. */
+    private void leave(Level outer) {
+        io.stack.pop();
+        use(outer);
+    }
+
+    private void use(Level l) {
+        io = l;
+        if (l == null) {
+            r = null;
+            inner = null;
+            out = null;
+        } else {
+            r = l.r;
+            inner = l.inner;
+            out = l.out;
         }
     }
 
@@ -1203,6 +1280,7 @@ public final class PeerEngine implements Engine {
     @Override
     public void onTimer(long nowNanos) {
         boolean failed = false;
+        Level outer = enter();
         try {
             registrationTimer(nowNanos);
             discoveryTimer(nowNanos);
@@ -1230,6 +1308,7 @@ public final class PeerEngine implements Engine {
         } finally {
             Arrays.fill(due, 0, dueCount, null);
             dueCount = 0;
+            leave(outer);
         }
         plan();
         if (failed && nextDeadline <= nowNanos) {
@@ -1555,8 +1634,9 @@ public final class PeerEngine implements Engine {
     }
 
     private void emit(int len, InetSocketAddress to) {
-        outView.clear().limit(len);
-        sink.send(outView, to);
+        ByteBuffer v = io.outView;
+        v.clear().limit(len);
+        sink.send(v, to);
     }
 
     private long nonZeroRandom() {
