@@ -261,9 +261,14 @@ public final class PeerEngine implements Engine {
         long nextSend;
     }
 
-    private static final class Session {
-        long id;
-        AuthLink link;
+    /**
+     * A session with a peer. It is its own {@link AuthLink} (the id, counters, replay window and
+     * key are the superclass's fields): a session frame and a session timer then find the link in
+     * the session's own cache lines, not one dependent load further in an object of its own
+     * (80 bytes, two lines: AuthLink.begin and Hmac256's key loads were 3 % and 3.7 % self of
+     * the mesh-like 10 000-peer run, 3.8 % and 6.5 % of the oracle's, mostly those misses).
+     */
+    private static final class Session extends AuthLink {
         String peerId;
         String peerName;
         Candidate[] cands;
@@ -288,6 +293,10 @@ public final class PeerEngine implements Engine {
         int remoteNatClass;
         /** The OUTCOME of this session was sent (once: at its first resolution). */
         boolean outcomeSent;
+
+        Session(long id, byte[] key, boolean responder) {
+            super(id, key, responder);
+        }
     }
 
     /**
@@ -435,19 +444,19 @@ public final class PeerEngine implements Engine {
 
     private boolean send(Session s, ByteBuffer payload, int len) {
         if (s.state == DIRECT) {
-            int p = s.link.begin(out, 0, T_DATA);
+            int p = s.begin(out, 0, T_DATA);
             payload.get(payload.position(), out, p, len);
-            emit(s.link.seal(out, 0, p + len), s.remote);
+            emit(s.seal(out, 0, p + len), s.remote);
             return true;
         }
         if (s.relayReady && link != null) {
             // The inner DATA frame is built in place inside the RELAY_DATA body: no copy.
             int innerAt = AUTH_BODY_OFFSET + 8;
-            int p = s.link.begin(out, innerAt, T_DATA);
+            int p = s.begin(out, innerAt, T_DATA);
             payload.get(payload.position(), out, p, len);
-            int innerLen = s.link.seal(out, innerAt, p + len);
+            int innerLen = s.seal(out, innerAt, p + len);
             link.begin(out, 0, T_RELAY_DATA);
-            putLong(out, AUTH_BODY_OFFSET, s.id);
+            putLong(out, AUTH_BODY_OFFSET, s.id());
             emit(link.seal(out, 0, innerAt + innerLen), rendezvous);
             return true;
         }
@@ -469,9 +478,9 @@ public final class PeerEngine implements Engine {
         if (s.state == DIRECT) {
             Level outer = enter();
             try {
-                int p = s.link.begin(out, 0, T_CLOSE);
+                int p = s.begin(out, 0, T_CLOSE);
                 p = FrameWriter.close(out, p, REASON_NORMAL);
-                emit(s.link.seal(out, 0, p), s.remote);
+                emit(s.seal(out, 0, p), s.remote);
             } finally {
                 leave(outer);
             }
@@ -854,9 +863,7 @@ public final class PeerEngine implements Engine {
         for (int i = 0; i < key.length; i++) {
             key[i] = (byte) (in[b + 16 + i] ^ pad[i]);
         }
-        Session s = new Session();
-        s.id = sid;
-        s.link = new AuthLink(sid, key, role == 1);
+        Session s = new Session(sid, key, role == 1);
         s.peerId = Keys.hex(java.util.Arrays.copyOfRange(in, b + 49, b + 49 + PEER_ID_LENGTH));
         s.peerName = new String(in, r.nameOffset(), r.nameLength(), StandardCharsets.US_ASCII);
         s.remoteNatClass = r.natClass();
@@ -899,7 +906,7 @@ public final class PeerEngine implements Engine {
         }
         Session previous = cold.byPeer.get(s.peerId);
         if (previous != null) {
-            sessions.remove(previous.id); // a new introduction to the same peer replaces the old session
+            sessions.remove(previous.id()); // a new introduction to the same peer replaces the old session
             removeLive(previous);
         }
         sessions.put(sid, s);
@@ -927,7 +934,7 @@ public final class PeerEngine implements Engine {
         if (s == null) {
             return DropReason.UNKNOWN_SESSION;
         }
-        d = s.link.open(inner);
+        d = s.open(inner);
         if (d != null) {
             return d;
         }
@@ -955,17 +962,17 @@ public final class PeerEngine implements Engine {
             return;
         }
         int innerAt = AUTH_BODY_OFFSET + 8;
-        int p = s.link.begin(out, innerAt, type);
+        int p = s.begin(out, innerAt, type);
         p = type == T_KEEPALIVE ? FrameWriter.keepalive(out, p, probeId) : FrameWriter.ack(out, p, probeId, rendezvous);
-        int innerLen = s.link.seal(out, innerAt, p);
+        int innerLen = s.seal(out, innerAt, p);
         link.begin(out, 0, T_RELAY_DATA);
-        putLong(out, AUTH_BODY_OFFSET, s.id);
+        putLong(out, AUTH_BODY_OFFSET, s.id());
         emit(link.seal(out, 0, innerAt + innerLen), rendezvous);
     }
 
     /** The per-packet path of an established session: no allocation from here on. */
     private DropReason onSessionFrame(Session s, InetSocketAddress from, long now) {
-        DropReason d = s.link.open(r);
+        DropReason d = s.open(r);
         if (d != null) {
             return d;
         }
@@ -977,9 +984,9 @@ public final class PeerEngine implements Engine {
                 return null;
             case T_KEEPALIVE: {
                 noteDirect(s, from, now);
-                int p = s.link.begin(out, 0, T_KEEPALIVE_ACK);
+                int p = s.begin(out, 0, T_KEEPALIVE_ACK);
                 p = FrameWriter.ack(out, p, r.firstLong(), from);
-                emit(s.link.seal(out, 0, p), from);
+                emit(s.seal(out, 0, p), from);
                 return null;
             }
             case T_KEEPALIVE_ACK:
@@ -997,9 +1004,9 @@ public final class PeerEngine implements Engine {
                 }
                 return null;
             case T_INTRO: {
-                int p = s.link.begin(out, 0, T_INTRO_ACK);
+                int p = s.begin(out, 0, T_INTRO_ACK);
                 p = FrameWriter.ack(out, p, r.firstLong(), from);
-                emit(s.link.seal(out, 0, p), from);
+                emit(s.seal(out, 0, p), from);
                 if (s.state != DIRECT && now - s.lastTriggered > 20_000_000L) {
                     // Triggered check (as ICE): answer the peer's hole with our own INTRO to the
                     // endpoint its packet came from, which may be a peer-reflexive one.
@@ -1061,7 +1068,7 @@ public final class PeerEngine implements Engine {
         if (s.probeSentAt == 0) {
             setDeadline(s, now + s.keepalive);
         }
-        if (!from.equals(s.remote) && s.link.lastWasFreshest()) {
+        if (!from.equals(s.remote) && s.lastWasFreshest()) {
             movePath(s, from, now);
         }
     }
@@ -1123,9 +1130,9 @@ public final class PeerEngine implements Engine {
     }
 
     private void sendIntro(Session s, InetSocketAddress to, long pathKey, int index, long now) {
-        int p = s.link.begin(out, 0, T_INTRO);
+        int p = s.begin(out, 0, T_INTRO);
         p = FrameWriter.intro(out, p, now, index); // the probe id is the send time: RTT = now - echo
-        emit(s.link.seal(out, 0, p), to);
+        emit(s.seal(out, 0, p), to);
         observer.onSend(pathKey, PathObserver.PROBE_INTRO, now);
     }
 
@@ -1155,7 +1162,7 @@ public final class PeerEngine implements Engine {
         }
         s.outcomeSent = true;
         int p = link.begin(out, 0, T_OUTCOME);
-        p = FrameWriter.outcome(out, p, s.id, outcome);
+        p = FrameWriter.outcome(out, p, s.id(), outcome);
         emit(link.seal(out, 0, p), rendezvous);
     }
 
@@ -1201,9 +1208,9 @@ public final class PeerEngine implements Engine {
             s.probeSilence = now - s.lastRecv;
         }
         s.probeSentAt = now;
-        int p = s.link.begin(out, 0, T_KEEPALIVE);
+        int p = s.begin(out, 0, T_KEEPALIVE);
         p = FrameWriter.keepalive(out, p, now);
-        emit(s.link.seal(out, 0, p), s.remote);
+        emit(s.seal(out, 0, p), s.remote);
         observer.onSend(s.pathKey, PathObserver.PROBE_KEEPALIVE, now);
         setDeadline(s, now + policy.probeTimeoutNanos(s.pathKey, s.rtt, now));
     }
@@ -1229,7 +1236,7 @@ public final class PeerEngine implements Engine {
     }
 
     private void removeSession(Session s, long now, String reason) {
-        sessions.remove(s.id);
+        sessions.remove(s.id());
         removeLive(s);
         cold.byPeer.remove(s.peerId, s);
         if (!s.peerName.isEmpty()) {
@@ -1265,7 +1272,7 @@ public final class PeerEngine implements Engine {
         }
         s.slot = liveCount;
         live[liveCount] = s;
-        liveKeys[2 * liveCount] = s.id;
+        liveKeys[2 * liveCount] = s.id();
         liveKeys[2 * liveCount + 1] = Long.MAX_VALUE; // set by the first punch round; liveMin stays
         liveCount++;
     }

@@ -14,8 +14,12 @@ import org.netbelief.punch.wire.FrameWriter;
  *
  * <p>Receive order (RFC 4303): direction, then replay check (cheap), then the tag, and only then
  * the window moves, so forged packets change nothing. Allocation-free; single-threaded.
+ *
+ * <p>Not final: the peer engine's session extends it, so that a session and its link are one
+ * object (one cold object less per session frame in a large simulation). A subclass adds state
+ * only; the methods are final.
  */
-public final class AuthLink {
+public class AuthLink {
     private final long id;
     private final boolean responder;
     private long sendCounter;
@@ -56,7 +60,7 @@ public final class AuthLink {
     }
 
     /** @return the id */
-    public long id() {
+    public final long id() {
         return id;
     }
 
@@ -68,7 +72,7 @@ public final class AuthLink {
      * @param type type code
      * @return body offset
      */
-    public int begin(byte[] out, int off, int type) {
+    public final int begin(byte[] out, int off, int type) {
         return FrameWriter.beginAuth(out, off, type, responder ? Frame.FLAG_RESPONDER : 0, id, ++sendCounter);
     }
 
@@ -80,7 +84,7 @@ public final class AuthLink {
      * @param bodyEnd body end
      * @return total frame length
      */
-    public int seal(byte[] out, int off, int bodyEnd) {
+    public final int seal(byte[] out, int off, int bodyEnd) {
         int tagAt = FrameWriter.endAuth(out, off, bodyEnd);
         Hmac256.mac(k0, k1, k2, k3, out, off, tagAt - off, out, tagAt, Frame.TAG_LENGTH);
         return tagAt + Frame.TAG_LENGTH - off;
@@ -92,7 +96,7 @@ public final class AuthLink {
      * @param r a reader wrapped on a well-formed authenticated frame with this link's id
      * @return null when authentic and fresh, else the drop reason
      */
-    public DropReason open(FrameReader r) {
+    public final DropReason open(FrameReader r) {
         if (r.fromResponder() == responder) {
             return DropReason.WRONG_DIRECTION;
         }
@@ -115,7 +119,7 @@ public final class AuthLink {
     }
 
     /** @return whether the last opened frame had the highest counter seen so far */
-    public boolean lastWasFreshest() {
+    public final boolean lastWasFreshest() {
         return lastFreshest;
     }
 }
