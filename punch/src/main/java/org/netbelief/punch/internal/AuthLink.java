@@ -85,6 +85,24 @@ public class AuthLink {
      * @return total frame length
      */
     public final int seal(byte[] out, int off, int bodyEnd) {
+        return seal(k0, k1, k2, k3, out, off, bodyEnd);
+    }
+
+    /**
+     * {@link #seal} for a link whose key a caller holds in fields of its own (the peer engine's
+     * registration, whose state lives in the engine: one cold object less per rendezvous
+     * keepalive).
+     *
+     * @param k0 key word 0 ({@link Hmac256#keyWord})
+     * @param k1 key word 1
+     * @param k2 key word 2
+     * @param k3 key word 3
+     * @param out destination
+     * @param off frame start
+     * @param bodyEnd body end
+     * @return total frame length
+     */
+    public static int seal(long k0, long k1, long k2, long k3, byte[] out, int off, int bodyEnd) {
         int tagAt = FrameWriter.endAuth(out, off, bodyEnd);
         Hmac256.mac(k0, k1, k2, k3, out, off, tagAt - off, out, tagAt, Frame.TAG_LENGTH);
         return tagAt + Frame.TAG_LENGTH - off;
@@ -97,11 +115,40 @@ public class AuthLink {
      * @return null when authentic and fresh, else the drop reason
      */
     public final DropReason open(FrameReader r) {
+        DropReason d = check(r, responder, highest, bitmap, k0, k1, k2, k3);
+        if (d != null) {
+            return d;
+        }
+        long ctr = r.counter();
+        bitmap = ReplayWindow.acceptedBitmap(highest, bitmap, ctr);
+        lastFreshest = ctr > highest;
+        if (lastFreshest) {
+            highest = ctr;
+        }
+        return null;
+    }
+
+    /**
+     * {@link #open}'s checks, in its order, for a link whose state a caller holds in fields of
+     * its own, without moving anything: on null the caller records {@code r.counter()} with
+     * {@link ReplayWindow#acceptedBitmap} and raises its highest counter, as {@link #open} does.
+     *
+     * @param r a reader wrapped on a well-formed authenticated frame with the link's id
+     * @param responder the link's direction (true on the responder's side)
+     * @param highest the highest counter accepted so far
+     * @param bitmap the replay window's bitmap
+     * @param k0 key word 0 ({@link Hmac256#keyWord})
+     * @param k1 key word 1
+     * @param k2 key word 2
+     * @param k3 key word 3
+     * @return null when authentic and fresh, else the drop reason
+     */
+    public static DropReason check(FrameReader r, boolean responder, long highest, long bitmap, long k0, long k1, long k2,
+            long k3) {
         if (r.fromResponder() == responder) {
             return DropReason.WRONG_DIRECTION;
         }
-        long ctr = r.counter();
-        DropReason d = ReplayWindow.check(highest, bitmap, ctr);
+        DropReason d = ReplayWindow.check(highest, bitmap, r.counter());
         if (d != null) {
             return d;
         }
@@ -109,11 +156,6 @@ public class AuthLink {
         int tagAt = r.tagOffset();
         if (!Hmac256.verify(k0, k1, k2, k3, r.array(), off, tagAt - off, r.array(), tagAt, Frame.TAG_LENGTH)) {
             return DropReason.BAD_TAG;
-        }
-        bitmap = ReplayWindow.acceptedBitmap(highest, bitmap, ctr);
-        lastFreshest = ctr > highest;
-        if (lastFreshest) {
-            highest = ctr;
         }
         return null;
     }
