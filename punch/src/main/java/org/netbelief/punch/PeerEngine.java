@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.netbelief.punch.crypto.Hmac256;
 import org.netbelief.punch.crypto.Identity;
 import org.netbelief.punch.crypto.Keys;
+import org.netbelief.punch.crypto.ReplayWindow;
 import org.netbelief.punch.internal.AuthLink;
 import org.netbelief.punch.internal.LongMap;
 import org.netbelief.punch.internal.PathKeys;
@@ -53,6 +55,15 @@ import org.netbelief.punch.wire.FrameWriter;
  *
  * <p>Single-threaded. The receive path of an established session (decode, authenticate, observe,
  * deliver) allocates nothing, nor does a timer pass over established sessions.
+ *
+ * <p>Buffers. The datagram handed to {@link EngineSink#send} is valid only during that call, as
+ * the sink contract says: its array is not this engine's own but the calling thread's, shared
+ * by every engine the thread runs, and the next datagram built at the same nesting level
+ * overwrites it. Every public call into an engine takes the thread's next level of buffers
+ * (readers and output) and gives it back when it returns, so a sink may call into any engine of
+ * the same thread, this one included, from inside {@code send}, {@code event} or {@code data}
+ * (a driver delivering a datagram at once, without copying it, to the engine it is addressed
+ * to): the nested call never overwrites the datagram the outer one is sending or reading.
  */
 public final class PeerEngine implements Engine {
     /** Resend interval of REGISTER and REGISTER_PROOF. */
@@ -115,7 +126,7 @@ public final class PeerEngine implements Engine {
 
     /** R_IDLE, R_HELLO, R_PROOF, R_REGISTERED or R_FAILED. */
     private int reg = R_IDLE;
-    /** {@code link.id()} while link is set, kept here for the receive path (see handle). */
+    /** The registration link's id while linked (see linkK0). */
     private long linkId;
     private long linkInterval;
     /**
@@ -130,6 +141,14 @@ public final class PeerEngine implements Engine {
     private long discResumeAt = Long.MAX_VALUE;
     /** The earliest time a timer has work; {@link #plan} sets it at the end of every entry point. */
     private long nextDeadline = Long.MAX_VALUE;
+    /**
+     * The earliest deadline of the live sessions (the least odd entry of {@code liveKeys}), or
+     * Long.MAX_VALUE; kept exact by {@link #setDeadline}, {@link #addLive} and {@link
+     * #removeLive}. Planning and a timer pass with no session due read it instead of the array:
+     * the timer pass's scan of the cold array was 2.5 % self of the mesh-like 10 000-peer run,
+     * most of whose timers are rendezvous keepalives, when no session is due.
+     */
+    private long liveMin = Long.MAX_VALUE;
     /** The rendezvous's lease (from REGISTERED): the keepalive interval stays at most a third. */
     private long linkLease;
     /*
@@ -141,6 +160,21 @@ public final class PeerEngine implements Engine {
      */
     private long pubWire0;
     private long pubWire1;
+    /*
+     * The registration's authenticated link (id linkId, our side the initiator), held here
+     * rather than in an AuthLink object of its own: a rendezvous keepalive and its answer, the
+     * commonest events of a large simulation, then read the counters and the key from the
+     * engine's lines instead of a cold 80-byte object one dependent load further (its begin and
+     * key loads were 3.8 % and 6.5 % self of the oracle policy's 10 000-peer run). Valid while
+     * linked.
+     */
+    private long linkK0;
+    private long linkK1;
+    private long linkK2;
+    private long linkK3;
+    private long linkSendCounter;
+    private long linkHighest;
+    private long linkBitmap;
     private int linkMisses;
     private int discStep;
     private int discTries;
@@ -149,26 +183,33 @@ public final class PeerEngine implements Engine {
     /** {@code connects.size() + accepts.size()}, kept by {@link #countRequests}. */
     private int requestCount;
     private int pubWire2;
-    private AuthLink link;
+    /** Whether the registration's link (linkId, linkK0...) is set. */
+    private boolean linked;
     /*
-     * The live sessions again, dense, with each session's timer deadline in a parallel primitive
-     * array: planning (after every datagram) and the timer pass read one small long[] and touch
-     * only the sessions that are due. Each Session is a separate object, usually cold when a
-     * timer fires in a large simulation. A removal moves the last entry into the gap (slot).
+     * The live sessions (all of them: the same as the sessions map), dense, with each session's
+     * id and timer deadline in a parallel primitive array, interleaved: liveKeys[2 * i] is the
+     * id of live[i], liveKeys[2 * i + 1] its deadline. The timer pass reads one small long[] and
+     * touches only the sessions that are due. A frame's session is found by scanning the ids
+     * (see session()): the map was three or four dependent cold lines per frame (the map, its
+     * keys, its values; LongMap.slot and get were 4.8 % self of the mesh-like 10 000-peer run),
+     * the scan is the one line of ids, which a session frame mostly writes a deadline into
+     * anyway, and live[]. Each Session is a separate object, usually cold when a timer fires in
+     * a large simulation. A removal moves the last entry into the gap (slot).
      */
     private Session[] live = new Session[4];
-    private long[] liveDeadline = new long[4];
+    private long[] liveKeys = new long[8];
     // Timer scratch, reused so that the timer pass allocates nothing.
     private Session[] due = new Session[4];
     private final LongMap<Session> sessions = new LongMap<>();
     /**
-     * The reader of the datagram being handled and of a relayed inner frame: set by {@link
-     * #onDatagram} from the thread's {@link Readers} for the length of the call, null otherwise.
+     * The thread's {@link Level} of the call in progress (see {@link #enter}), and its reader of
+     * the datagram being handled, of a relayed inner frame, and its output array: set by every
+     * public entry point for the length of the call, null otherwise.
      */
+    private Level io;
     private FrameReader r;
     private FrameReader inner;
-    private final byte[] out = new byte[MAX_DATAGRAM];
-    private final ByteBuffer outView = ByteBuffer.wrap(out);
+    private byte[] out;
     private final EngineSink sink;
     private final PathObserver observer;
     private final PunchPolicy policy;
@@ -238,9 +279,14 @@ public final class PeerEngine implements Engine {
         long nextSend;
     }
 
-    private static final class Session {
-        long id;
-        AuthLink link;
+    /**
+     * A session with a peer. It is its own {@link AuthLink} (the id, counters, replay window and
+     * key are the superclass's fields): a session frame and a session timer then find the link in
+     * the session's own cache lines, not one dependent load further in an object of its own
+     * (80 bytes, two lines: AuthLink.begin and Hmac256's key loads were 3 % and 3.7 % self of
+     * the mesh-like 10 000-peer run, 3.8 % and 6.5 % of the oracle's, mostly those misses).
+     */
+    private static final class Session extends AuthLink {
         String peerId;
         String peerName;
         Candidate[] cands;
@@ -260,11 +306,15 @@ public final class PeerEngine implements Engine {
         long probeSentAt;
         long probeSilence;
         int misses;
-        /** Index in {@code live} and {@code liveDeadline}; -1 once the session is gone. */
+        /** Index in {@code live} (and pair in {@code liveKeys}); -1 once the session is gone. */
         int slot = -1;
         int remoteNatClass;
         /** The OUTCOME of this session was sent (once: at its first resolution). */
         boolean outcomeSent;
+
+        Session(long id, byte[] key, boolean responder) {
+            super(id, key, responder);
+        }
     }
 
     /**
@@ -309,10 +359,15 @@ public final class PeerEngine implements Engine {
      * @param nowNanos time
      */
     public void start(long nowNanos) {
-        reg = R_HELLO;
-        cold.regStarted = nowNanos;
-        stopDiscovery();
-        sendRegister(nowNanos);
+        Level outer = enter();
+        try {
+            reg = R_HELLO;
+            cold.regStarted = nowNanos;
+            stopDiscovery();
+            sendRegister(nowNanos);
+        } finally {
+            leave(outer);
+        }
         plan();
     }
 
@@ -368,7 +423,12 @@ public final class PeerEngine implements Engine {
         connects.put(q.id, q);
         countRequests();
         if (reg == R_REGISTERED) {
-            sendConnect(q, nowNanos);
+            Level outer = enter();
+            try {
+                sendConnect(q, nowNanos);
+            } finally {
+                leave(outer);
+            }
         }
         plan();
     }
@@ -392,21 +452,30 @@ public final class PeerEngine implements Engine {
         if (s == null) {
             return false;
         }
+        Level outer = enter();
+        try {
+            return send(s, payload, len);
+        } finally {
+            leave(outer);
+        }
+    }
+
+    private boolean send(Session s, ByteBuffer payload, int len) {
         if (s.state == DIRECT) {
-            int p = s.link.begin(out, 0, T_DATA);
+            int p = s.begin(out, 0, T_DATA);
             payload.get(payload.position(), out, p, len);
-            emit(s.link.seal(out, 0, p + len), s.remote);
+            emit(s.seal(out, 0, p + len), s.remote);
             return true;
         }
-        if (s.relayReady && link != null) {
+        if (s.relayReady && linked) {
             // The inner DATA frame is built in place inside the RELAY_DATA body: no copy.
             int innerAt = AUTH_BODY_OFFSET + 8;
-            int p = s.link.begin(out, innerAt, T_DATA);
+            int p = s.begin(out, innerAt, T_DATA);
             payload.get(payload.position(), out, p, len);
-            int innerLen = s.link.seal(out, innerAt, p + len);
-            link.begin(out, 0, T_RELAY_DATA);
-            putLong(out, AUTH_BODY_OFFSET, s.id);
-            emit(link.seal(out, 0, innerAt + innerLen), rendezvous);
+            int innerLen = s.seal(out, innerAt, p + len);
+            linkBegin(out, 0, T_RELAY_DATA);
+            putLong(out, AUTH_BODY_OFFSET, s.id());
+            emit(linkSeal(out, 0, innerAt + innerLen), rendezvous);
             return true;
         }
         return false;
@@ -425,9 +494,14 @@ public final class PeerEngine implements Engine {
             return false;
         }
         if (s.state == DIRECT) {
-            int p = s.link.begin(out, 0, T_CLOSE);
-            p = FrameWriter.close(out, p, REASON_NORMAL);
-            emit(s.link.seal(out, 0, p), s.remote);
+            Level outer = enter();
+            try {
+                int p = s.begin(out, 0, T_CLOSE);
+                p = FrameWriter.close(out, p, REASON_NORMAL);
+                emit(s.seal(out, 0, p), s.remote);
+            } finally {
+                leave(outer);
+            }
         }
         removeSession(s, nowNanos, "closed");
         plan();
@@ -454,23 +528,16 @@ public final class PeerEngine implements Engine {
             drop(DropReason.OVERSIZED);
             return;
         }
-        // The readers come from the thread, not the engine: wrap writes most of a reader's
-        // fields, and a reader of this engine's own was two cold cache lines per datagram when
-        // a simulation runs thousands of engines on one thread. A delivery nested in this one
+        // The readers come from the thread, not the engine (see Level): a reader of this
+        // engine's own was two cold cache lines per datagram. A delivery nested in this one
         // (our sends reach another engine at once in the simulator, possibly this one) takes
-        // the next pair; this call's own pair is back in r and inner when it returns.
-        Readers rs = READERS.get();
-        FrameReader outer = r;
-        FrameReader outerInner = inner;
-        r = rs.push();
-        inner = rs.inner();
+        // the next level; this call's own is back in io, r and inner when it returns.
+        Level outer = enter();
         boolean handled;
         try {
             handled = receive(datagram, n, from, nowNanos);
         } finally {
-            rs.pop();
-            r = outer;
-            inner = outerInner;
+            leave(outer);
         }
         if (handled) {
             // Any frame may have moved a timer either way (an answer ends a probe's wait, an
@@ -512,36 +579,86 @@ public final class PeerEngine implements Engine {
         return true;
     }
 
-    private static final ThreadLocal<Readers> READERS = ThreadLocal.withInitial(Readers::new);
+    private static final ThreadLocal<Levels> LEVELS = ThreadLocal.withInitial(Levels::new);
 
     /**
-     * One thread's frame readers, a stack with a pair (datagram, inner frame) per nesting level
-     * of {@link #onDatagram} calls on the thread; grows only as deep as deliveries nest.
+     * One nesting level of calls into engines on a thread: the frame readers and the output
+     * buffer a call uses. They belong to the thread, not the engine: a reader's wrap writes most
+     * of its fields and a datagram is built from byte 0 of the output array, and a reader or a
+     * 1 472-byte output array of each engine's own were cold cache lines on every event when a
+     * simulation runs thousands of engines on one thread (the first write into the engine's
+     * own array, in FrameWriter.header, was 5.6 % self of the oracle policy's 10 000-peer run).
      */
-    private static final class Readers {
-        private FrameReader[] stack = new FrameReader[4];
+    private static final class Level {
+        final Levels stack;
+        final FrameReader r = new FrameReader();
+        final FrameReader inner = new FrameReader();
+        final byte[] out = new byte[MAX_DATAGRAM];
+        final ByteBuffer outView = ByteBuffer.wrap(out);
+
+        Level(Levels stack) {
+            this.stack = stack;
+        }
+    }
+
+    /**
+     * One thread's {@link Level}s, a stack with a level per nesting level of calls into engines
+     * on the thread; grows only as deep as calls nest.
+     */
+    private static final class Levels {
+        private Level[] stack = new Level[4];
         private int top;
 
-        /** @return the datagram reader of the next level ({@link #inner} is its pair) */
-        FrameReader push() {
+        /** @return the next level, for one call */
+        Level push() {
             if (top == stack.length) {
                 stack = Arrays.copyOf(stack, 2 * top);
             }
-            if (stack[top] == null) {
-                stack[top] = new FrameReader();
-                stack[top + 1] = new FrameReader();
+            Level l = stack[top];
+            if (l == null) {
+                l = new Level(this);
+                stack[top] = l;
             }
-            top += 2;
-            return stack[top - 2];
-        }
-
-        /** @return the inner-frame reader of the top level */
-        FrameReader inner() {
-            return stack[top - 1];
+            top++;
+            return l;
         }
 
         void pop() {
-            top -= 2;
+            top--;
+        }
+    }
+
+    /**
+     * Begins a public call: takes the thread's next {@link Level} for this call's readers and
+     * output. A sink may call into any engine of the thread before our send returns (the
+     * simulator delivers over a link without delay at once, possibly to this engine), and that
+     * call takes the level after ours, so it never overwrites the datagram we are reading nor
+     * the one we are sending.
+     *
+     * @return the level of the call this one is nested in (this engine's), for {@link #leave}
+     */
+    private Level enter() {
+        Level outer = io;
+        use(LEVELS.get().push());
+        return outer;
+    }
+
+    /** Ends a call begun with {@link #enter}: gives its level back, restores the outer one. */
+    private void leave(Level outer) {
+        io.stack.pop();
+        use(outer);
+    }
+
+    private void use(Level l) {
+        io = l;
+        if (l == null) {
+            r = null;
+            inner = null;
+            out = null;
+        } else {
+            r = l.r;
+            inner = l.inner;
+            out = l.out;
         }
     }
 
@@ -557,14 +674,14 @@ public final class PeerEngine implements Engine {
             return type == T_CHALLENGE ? onChallenge(now) : onRejected(now);
         }
         long sid = r.sessionId();
-        // linkId, not link.id(): a session frame then does not touch the (cold) link object.
-        if (link != null && sid == linkId) {
+        // The registration link is held in the engine's own fields (see linkK0).
+        if (linked && sid == linkId) {
             return onLinkFrame(now);
         }
         if (type == T_REGISTERED) {
             return reg == R_PROOF ? onRegistered(now) : DropReason.UNEXPECTED;
         }
-        Session s = sessions.get(sid);
+        Session s = session(sid);
         if (s == null) {
             return DropReason.UNKNOWN_SESSION;
         }
@@ -605,8 +722,11 @@ public final class PeerEngine implements Engine {
         System.arraycopy(cold.cookie, 0, context, 0, COOKIE_LENGTH);
         System.arraycopy(cold.edPublic, 0, context, COOKIE_LENGTH, ED25519_KEY_LENGTH);
         byte[] key = Keys.derive(shared, "netbelief-punch-v1 link", context);
-        AuthLink candidate = new AuthLink(r.sessionId(), key, false);
-        DropReason d = candidate.open(r);
+        long k0 = Hmac256.keyWord(key, 0);
+        long k1 = Hmac256.keyWord(key, 1);
+        long k2 = Hmac256.keyWord(key, 2);
+        long k3 = Hmac256.keyWord(key, 3);
+        DropReason d = AuthLink.check(r, false, 0, 0, k0, k1, k2, k3); // a new link's empty window
         if (d != null) {
             return d;
         }
@@ -616,8 +736,16 @@ public final class PeerEngine implements Engine {
                 return DropReason.MALFORMED_BODY;
             }
         }
-        link = candidate;
-        linkId = candidate.id();
+        linked = true;
+        linkId = r.sessionId();
+        linkK0 = k0;
+        linkK1 = k1;
+        linkK2 = k2;
+        linkK3 = k3;
+        linkSendCounter = 0;
+        linkHighest = 0;
+        linkBitmap = 0;
+        acceptOnLink(r.counter());
         cold.linkKey = key;
         cold.eph = null;
         cold.ephPublic = null;
@@ -661,7 +789,7 @@ public final class PeerEngine implements Engine {
     }
 
     private DropReason onLinkFrame(long now) {
-        DropReason d = link.open(r);
+        DropReason d = linkOpen();
         if (d != null) {
             return d;
         }
@@ -722,9 +850,9 @@ public final class PeerEngine implements Engine {
         String requester = Keys.hex(java.util.Arrays.copyOfRange(r.array(), r.bodyOffset() + 8, r.bodyOffset() + 8 + PEER_ID_LENGTH));
         String requesterName = new String(r.array(), r.nameOffset(), r.nameLength(), StandardCharsets.US_ASCII);
         if (!cold.acceptIncoming) {
-            int p = link.begin(out, 0, T_DECLINE);
+            int p = linkBegin(out, 0, T_DECLINE);
             p = FrameWriter.decline(out, p, offerId, REASON_REFUSED);
-            emit(link.seal(out, 0, p), rendezvous);
+            emit(linkSeal(out, 0, p), rendezvous);
             sink.event(PunchEvent.simple(PunchEvent.Kind.OFFERED, now, requester, requesterName, null, "refused"));
             return null;
         }
@@ -754,7 +882,7 @@ public final class PeerEngine implements Engine {
             accepts.remove(requestId);
         }
         countRequests();
-        if (sessions.get(sid) != null) {
+        if (session(sid) != null) {
             return null; // retransmission
         }
         byte[] sidBytes = new byte[8];
@@ -764,9 +892,7 @@ public final class PeerEngine implements Engine {
         for (int i = 0; i < key.length; i++) {
             key[i] = (byte) (in[b + 16 + i] ^ pad[i]);
         }
-        Session s = new Session();
-        s.id = sid;
-        s.link = new AuthLink(sid, key, role == 1);
+        Session s = new Session(sid, key, role == 1);
         s.peerId = Keys.hex(java.util.Arrays.copyOfRange(in, b + 49, b + 49 + PEER_ID_LENGTH));
         s.peerName = new String(in, r.nameOffset(), r.nameLength(), StandardCharsets.US_ASCII);
         s.remoteNatClass = r.natClass();
@@ -809,7 +935,7 @@ public final class PeerEngine implements Engine {
         }
         Session previous = cold.byPeer.get(s.peerId);
         if (previous != null) {
-            sessions.remove(previous.id); // a new introduction to the same peer replaces the old session
+            sessions.remove(previous.id()); // a new introduction to the same peer replaces the old session
             removeLive(previous);
         }
         sessions.put(sid, s);
@@ -833,11 +959,11 @@ public final class PeerEngine implements Engine {
         if ((type != T_DATA && type != T_KEEPALIVE && type != T_KEEPALIVE_ACK) || inner.sessionId() != sid) {
             return DropReason.MALFORMED_BODY;
         }
-        Session s = sessions.get(sid);
+        Session s = session(sid);
         if (s == null) {
             return DropReason.UNKNOWN_SESSION;
         }
-        d = s.link.open(inner);
+        d = s.open(inner);
         if (d != null) {
             return d;
         }
@@ -861,21 +987,21 @@ public final class PeerEngine implements Engine {
 
     /** Sends a KEEPALIVE or KEEPALIVE_ACK through the relay, built in place like relayed DATA. */
     private void sendRelayed(Session s, int type, long probeId) {
-        if (link == null) {
+        if (!linked) {
             return;
         }
         int innerAt = AUTH_BODY_OFFSET + 8;
-        int p = s.link.begin(out, innerAt, type);
+        int p = s.begin(out, innerAt, type);
         p = type == T_KEEPALIVE ? FrameWriter.keepalive(out, p, probeId) : FrameWriter.ack(out, p, probeId, rendezvous);
-        int innerLen = s.link.seal(out, innerAt, p);
-        link.begin(out, 0, T_RELAY_DATA);
-        putLong(out, AUTH_BODY_OFFSET, s.id);
-        emit(link.seal(out, 0, innerAt + innerLen), rendezvous);
+        int innerLen = s.seal(out, innerAt, p);
+        linkBegin(out, 0, T_RELAY_DATA);
+        putLong(out, AUTH_BODY_OFFSET, s.id());
+        emit(linkSeal(out, 0, innerAt + innerLen), rendezvous);
     }
 
     /** The per-packet path of an established session: no allocation from here on. */
     private DropReason onSessionFrame(Session s, InetSocketAddress from, long now) {
-        DropReason d = s.link.open(r);
+        DropReason d = s.open(r);
         if (d != null) {
             return d;
         }
@@ -887,9 +1013,9 @@ public final class PeerEngine implements Engine {
                 return null;
             case T_KEEPALIVE: {
                 noteDirect(s, from, now);
-                int p = s.link.begin(out, 0, T_KEEPALIVE_ACK);
+                int p = s.begin(out, 0, T_KEEPALIVE_ACK);
                 p = FrameWriter.ack(out, p, r.firstLong(), from);
-                emit(s.link.seal(out, 0, p), from);
+                emit(s.seal(out, 0, p), from);
                 return null;
             }
             case T_KEEPALIVE_ACK:
@@ -907,9 +1033,9 @@ public final class PeerEngine implements Engine {
                 }
                 return null;
             case T_INTRO: {
-                int p = s.link.begin(out, 0, T_INTRO_ACK);
+                int p = s.begin(out, 0, T_INTRO_ACK);
                 p = FrameWriter.ack(out, p, r.firstLong(), from);
-                emit(s.link.seal(out, 0, p), from);
+                emit(s.seal(out, 0, p), from);
                 if (s.state != DIRECT && now - s.lastTriggered > 20_000_000L) {
                     // Triggered check (as ICE): answer the peer's hole with our own INTRO to the
                     // endpoint its packet came from, which may be a peer-reflexive one.
@@ -971,7 +1097,7 @@ public final class PeerEngine implements Engine {
         if (s.probeSentAt == 0) {
             setDeadline(s, now + s.keepalive);
         }
-        if (!from.equals(s.remote) && s.link.lastWasFreshest()) {
+        if (!from.equals(s.remote) && s.lastWasFreshest()) {
             movePath(s, from, now);
         }
     }
@@ -1033,9 +1159,9 @@ public final class PeerEngine implements Engine {
     }
 
     private void sendIntro(Session s, InetSocketAddress to, long pathKey, int index, long now) {
-        int p = s.link.begin(out, 0, T_INTRO);
+        int p = s.begin(out, 0, T_INTRO);
         p = FrameWriter.intro(out, p, now, index); // the probe id is the send time: RTT = now - echo
-        emit(s.link.seal(out, 0, p), to);
+        emit(s.seal(out, 0, p), to);
         observer.onSend(pathKey, PathObserver.PROBE_INTRO, now);
     }
 
@@ -1060,13 +1186,13 @@ public final class PeerEngine implements Engine {
      * Sent once without retransmission: a lost report only means the session is not counted.
      */
     private void reportOutcome(Session s, int outcome) {
-        if (s.outcomeSent || link == null || !NatClass.isKnown(cold.natClass) || !NatClass.isKnown(s.remoteNatClass)) {
+        if (s.outcomeSent || !linked || !NatClass.isKnown(cold.natClass) || !NatClass.isKnown(s.remoteNatClass)) {
             return;
         }
         s.outcomeSent = true;
-        int p = link.begin(out, 0, T_OUTCOME);
-        p = FrameWriter.outcome(out, p, s.id, outcome);
-        emit(link.seal(out, 0, p), rendezvous);
+        int p = linkBegin(out, 0, T_OUTCOME);
+        p = FrameWriter.outcome(out, p, s.id(), outcome);
+        emit(linkSeal(out, 0, p), rendezvous);
     }
 
     private void goRelay(Session s, long now) {
@@ -1085,7 +1211,7 @@ public final class PeerEngine implements Engine {
     }
 
     private void sessionTimer(Session s, long now) {
-        if (liveDeadline[s.slot] > now) {
+        if (liveKeys[2 * s.slot + 1] > now) {
             return;
         }
         if (s.state == PUNCHING) {
@@ -1111,9 +1237,9 @@ public final class PeerEngine implements Engine {
             s.probeSilence = now - s.lastRecv;
         }
         s.probeSentAt = now;
-        int p = s.link.begin(out, 0, T_KEEPALIVE);
+        int p = s.begin(out, 0, T_KEEPALIVE);
         p = FrameWriter.keepalive(out, p, now);
-        emit(s.link.seal(out, 0, p), s.remote);
+        emit(s.seal(out, 0, p), s.remote);
         observer.onSend(s.pathKey, PathObserver.PROBE_KEEPALIVE, now);
         setDeadline(s, now + policy.probeTimeoutNanos(s.pathKey, s.rtt, now));
     }
@@ -1128,7 +1254,7 @@ public final class PeerEngine implements Engine {
             removeSession(s, now, "peer-unreachable");
             return;
         }
-        if (link == null) { // registering again: try later, count nothing
+        if (!linked) { // registering again: try later, count nothing
             s.probeSentAt = 0;
             setDeadline(s, now + s.keepalive);
             return;
@@ -1139,7 +1265,7 @@ public final class PeerEngine implements Engine {
     }
 
     private void removeSession(Session s, long now, String reason) {
-        sessions.remove(s.id);
+        sessions.remove(s.id());
         removeLive(s);
         cold.byPeer.remove(s.peerId, s);
         if (!s.peerName.isEmpty()) {
@@ -1148,14 +1274,35 @@ public final class PeerEngine implements Engine {
         sink.event(PunchEvent.simple(PunchEvent.Kind.CLOSED, now, s.peerId, s.peerName, s.remote, reason));
     }
 
+    /** Up to this many live sessions, a frame's session is found by a scan of {@code liveKeys}. */
+    private static final int SCAN_SESSIONS = 8;
+
+    /** @return the live session with this id, or null */
+    private Session session(long sid) {
+        int n = liveCount;
+        if (n > SCAN_SESSIONS) {
+            return sessions.get(sid);
+        }
+        long[] k = liveKeys;
+        for (int i = 0; i < n; i++) {
+            if (k[2 * i] == sid) {
+                assert sessions.get(sid) == live[i];
+                return live[i];
+            }
+        }
+        assert sessions.get(sid) == null;
+        return null;
+    }
+
     private void addLive(Session s) {
         if (liveCount == live.length) {
             live = Arrays.copyOf(live, 2 * liveCount);
-            liveDeadline = Arrays.copyOf(liveDeadline, 2 * liveCount);
+            liveKeys = Arrays.copyOf(liveKeys, 4 * liveCount);
         }
         s.slot = liveCount;
         live[liveCount] = s;
-        liveDeadline[liveCount] = Long.MAX_VALUE; // set by the first punch round
+        liveKeys[2 * liveCount] = s.id();
+        liveKeys[2 * liveCount + 1] = Long.MAX_VALUE; // set by the first punch round; liveMin stays
         liveCount++;
     }
 
@@ -1164,22 +1311,46 @@ public final class PeerEngine implements Engine {
         if (i < 0) {
             return;
         }
+        long[] k = liveKeys;
+        long gone = k[2 * i + 1];
         int last = --liveCount;
         if (i != last) {
             Session moved = live[last];
             live[i] = moved;
-            liveDeadline[i] = liveDeadline[last];
+            k[2 * i] = k[2 * last];
+            k[2 * i + 1] = k[2 * last + 1];
             moved.slot = i;
         }
         live[last] = null;
+        k[2 * last] = 0;
         s.slot = -1;
+        if (gone == liveMin) {
+            liveMin = minLiveDeadline();
+        }
     }
 
-    /** Sets a session's timer; a session that is gone has none. */
+    /** Sets a session's timer; a session that is gone has none. Keeps {@link #liveMin} exact. */
     private void setDeadline(Session s, long at) {
-        if (s.slot >= 0) {
-            liveDeadline[s.slot] = at;
+        int i = s.slot;
+        if (i >= 0) {
+            long[] k = liveKeys;
+            long was = k[2 * i + 1];
+            k[2 * i + 1] = at;
+            if (at <= liveMin) {
+                liveMin = at;
+            } else if (was == liveMin) { // the earliest moved later: find the new earliest
+                liveMin = minLiveDeadline();
+            }
         }
+    }
+
+    private long minLiveDeadline() {
+        long[] k = liveKeys;
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < liveCount; i++) {
+            min = Math.min(min, k[2 * i + 1]);
+        }
+        return min;
     }
 
     // ---------------------------------------------------------------- timers
@@ -1203,6 +1374,7 @@ public final class PeerEngine implements Engine {
     @Override
     public void onTimer(long nowNanos) {
         boolean failed = false;
+        Level outer = enter();
         try {
             registrationTimer(nowNanos);
             discoveryTimer(nowNanos);
@@ -1210,12 +1382,15 @@ public final class PeerEngine implements Engine {
             requestTimers(accepts, false, nowNanos);
             // Due sessions are gathered first: a session timer may remove its session, which
             // moves another into its slot.
-            for (int i = 0; i < liveCount; i++) {
-                if (liveDeadline[i] <= nowNanos) {
-                    if (dueCount == due.length) {
-                        due = Arrays.copyOf(due, 2 * dueCount);
+            if (liveMin <= nowNanos) { // else the (cold) liveKeys need not be read
+                long[] k = liveKeys;
+                for (int i = 0; i < liveCount; i++) {
+                    if (k[2 * i + 1] <= nowNanos) {
+                        if (dueCount == due.length) {
+                            due = Arrays.copyOf(due, 2 * dueCount);
+                        }
+                        due[dueCount++] = live[i];
                     }
-                    due[dueCount++] = live[i];
                 }
             }
             for (int i = 0; i < dueCount; i++) {
@@ -1230,6 +1405,7 @@ public final class PeerEngine implements Engine {
         } finally {
             Arrays.fill(due, 0, dueCount, null);
             dueCount = 0;
+            leave(outer);
         }
         plan();
         if (failed && nextDeadline <= nowNanos) {
@@ -1248,10 +1424,8 @@ public final class PeerEngine implements Engine {
             accepts.forEachValue(requestMin);
             next = Math.min(next, cold.planMin);
         }
-        for (int i = 0; i < liveCount; i++) {
-            next = Math.min(next, liveDeadline[i]);
-        }
-        nextDeadline = next;
+        assert liveMin == minLiveDeadline() && liveCount == sessions.size() : "live sessions out of step";
+        nextDeadline = Math.min(next, liveMin);
     }
 
     private void registrationTimer(long now) {
@@ -1278,7 +1452,7 @@ public final class PeerEngine implements Engine {
                     observer.onRendezvousTimeout(now);
                     if (++linkMisses >= RENDEZVOUS_MISSES) {
                         // The rendezvous forgot us or is gone: register again (same identity).
-                        link = null;
+                        linked = false;
                         linkProbeSentAt = 0;
                         reg = R_HELLO;
                         cold.regStarted = now;
@@ -1337,9 +1511,9 @@ public final class PeerEngine implements Engine {
                 : DISCOVER_FROM_SAME;
         InetSocketAddress to = discStep == D_MAP_ADDRESS ? cold.discAltAddress : discStep == D_MAP_PORT ? cold.discAltPort
                 : rendezvous;
-        int p = link.begin(out, 0, T_DISCOVER);
+        int p = linkBegin(out, 0, T_DISCOVER);
         p = FrameWriter.discover(out, p, cold.discTxn, from, discStep == D_REPORT ? cold.natClass : NatClass.UNKNOWN);
-        emit(link.seal(out, 0, p), to);
+        emit(linkSeal(out, 0, p), to);
     }
 
     private DropReason onDiscoverAnswer(long now) {
@@ -1400,7 +1574,7 @@ public final class PeerEngine implements Engine {
     }
 
     private void discoveryTimer(long now) {
-        if (reg != R_REGISTERED || link == null) {
+        if (reg != R_REGISTERED || !linked) {
             return;
         }
         if (discStep == D_IDLE) {
@@ -1438,7 +1612,7 @@ public final class PeerEngine implements Engine {
 
     /** @return when {@link #discoveryTimer} has work: a resend or step timeout, or a resumption */
     private long discoveryDue() {
-        if (reg != R_REGISTERED || link == null) {
+        if (reg != R_REGISTERED || !linked) {
             return Long.MAX_VALUE;
         }
         return discStep == D_IDLE ? discResumeAt : discNextSend;
@@ -1515,23 +1689,23 @@ public final class PeerEngine implements Engine {
 
     private void sendLinkKeepalive(long now) {
         linkProbeSentAt = now;
-        int p = link.begin(out, 0, T_KEEPALIVE);
+        int p = linkBegin(out, 0, T_KEEPALIVE);
         p = FrameWriter.keepalive(out, p, now);
-        emit(link.seal(out, 0, p), rendezvous);
+        emit(linkSeal(out, 0, p), rendezvous);
     }
 
     private void sendConnect(Request q, long now) {
         q.nextSend = now + REQUEST_RETRY_NANOS;
-        int p = link.begin(out, 0, T_CONNECT);
+        int p = linkBegin(out, 0, T_CONNECT);
         p = FrameWriter.connect(out, p, q.id, q.targetKind, q.targetBytes, cold.locals);
-        emit(link.seal(out, 0, p), rendezvous);
+        emit(linkSeal(out, 0, p), rendezvous);
     }
 
     private void sendAccept(Request q, long now) {
         q.nextSend = now + REQUEST_RETRY_NANOS;
-        int p = link.begin(out, 0, T_ACCEPT);
+        int p = linkBegin(out, 0, T_ACCEPT);
         p = FrameWriter.accept(out, p, q.id, cold.locals);
-        emit(link.seal(out, 0, p), rendezvous);
+        emit(linkSeal(out, 0, p), rendezvous);
     }
 
     // ---------------------------------------------------------------- misc
@@ -1554,9 +1728,38 @@ public final class PeerEngine implements Engine {
         cold.drops[d.ordinal()]++;
     }
 
+    /** {@link AuthLink#begin} on the registration's link. */
+    private int linkBegin(byte[] b, int off, int type) {
+        return FrameWriter.beginAuth(b, off, type, 0, linkId, ++linkSendCounter);
+    }
+
+    /** {@link AuthLink#seal} on the registration's link. */
+    private int linkSeal(byte[] b, int off, int bodyEnd) {
+        return AuthLink.seal(linkK0, linkK1, linkK2, linkK3, b, off, bodyEnd);
+    }
+
+    /** {@link AuthLink#open} on the registration's link: {@code r}'s frame, with its id. */
+    private DropReason linkOpen() {
+        DropReason d = AuthLink.check(r, false, linkHighest, linkBitmap, linkK0, linkK1, linkK2, linkK3);
+        if (d != null) {
+            return d;
+        }
+        acceptOnLink(r.counter());
+        return null;
+    }
+
+    /** Records an authentic fresh counter in the registration link's replay window. */
+    private void acceptOnLink(long ctr) {
+        linkBitmap = ReplayWindow.acceptedBitmap(linkHighest, linkBitmap, ctr);
+        if (ctr > linkHighest) {
+            linkHighest = ctr;
+        }
+    }
+
     private void emit(int len, InetSocketAddress to) {
-        outView.clear().limit(len);
-        sink.send(outView, to);
+        ByteBuffer v = io.outView;
+        v.clear().limit(len);
+        sink.send(v, to);
     }
 
     private long nonZeroRandom() {

@@ -14,8 +14,12 @@ import org.netbelief.punch.wire.FrameWriter;
  *
  * <p>Receive order (RFC 4303): direction, then replay check (cheap), then the tag, and only then
  * the window moves, so forged packets change nothing. Allocation-free; single-threaded.
+ *
+ * <p>Not final: the peer engine's session extends it, so that a session and its link are one
+ * object (one cold object less per session frame in a large simulation). A subclass adds state
+ * only; the methods are final.
  */
-public final class AuthLink {
+public class AuthLink {
     private final long id;
     private final boolean responder;
     private long sendCounter;
@@ -56,7 +60,7 @@ public final class AuthLink {
     }
 
     /** @return the id */
-    public long id() {
+    public final long id() {
         return id;
     }
 
@@ -68,7 +72,7 @@ public final class AuthLink {
      * @param type type code
      * @return body offset
      */
-    public int begin(byte[] out, int off, int type) {
+    public final int begin(byte[] out, int off, int type) {
         return FrameWriter.beginAuth(out, off, type, responder ? Frame.FLAG_RESPONDER : 0, id, ++sendCounter);
     }
 
@@ -80,7 +84,25 @@ public final class AuthLink {
      * @param bodyEnd body end
      * @return total frame length
      */
-    public int seal(byte[] out, int off, int bodyEnd) {
+    public final int seal(byte[] out, int off, int bodyEnd) {
+        return seal(k0, k1, k2, k3, out, off, bodyEnd);
+    }
+
+    /**
+     * {@link #seal} for a link whose key a caller holds in fields of its own (the peer engine's
+     * registration, whose state lives in the engine: one cold object less per rendezvous
+     * keepalive).
+     *
+     * @param k0 key word 0 ({@link Hmac256#keyWord})
+     * @param k1 key word 1
+     * @param k2 key word 2
+     * @param k3 key word 3
+     * @param out destination
+     * @param off frame start
+     * @param bodyEnd body end
+     * @return total frame length
+     */
+    public static int seal(long k0, long k1, long k2, long k3, byte[] out, int off, int bodyEnd) {
         int tagAt = FrameWriter.endAuth(out, off, bodyEnd);
         Hmac256.mac(k0, k1, k2, k3, out, off, tagAt - off, out, tagAt, Frame.TAG_LENGTH);
         return tagAt + Frame.TAG_LENGTH - off;
@@ -92,20 +114,12 @@ public final class AuthLink {
      * @param r a reader wrapped on a well-formed authenticated frame with this link's id
      * @return null when authentic and fresh, else the drop reason
      */
-    public DropReason open(FrameReader r) {
-        if (r.fromResponder() == responder) {
-            return DropReason.WRONG_DIRECTION;
-        }
-        long ctr = r.counter();
-        DropReason d = ReplayWindow.check(highest, bitmap, ctr);
+    public final DropReason open(FrameReader r) {
+        DropReason d = check(r, responder, highest, bitmap, k0, k1, k2, k3);
         if (d != null) {
             return d;
         }
-        int off = r.frameOffset();
-        int tagAt = r.tagOffset();
-        if (!Hmac256.verify(k0, k1, k2, k3, r.array(), off, tagAt - off, r.array(), tagAt, Frame.TAG_LENGTH)) {
-            return DropReason.BAD_TAG;
-        }
+        long ctr = r.counter();
         bitmap = ReplayWindow.acceptedBitmap(highest, bitmap, ctr);
         lastFreshest = ctr > highest;
         if (lastFreshest) {
@@ -114,8 +128,40 @@ public final class AuthLink {
         return null;
     }
 
+    /**
+     * {@link #open}'s checks, in its order, for a link whose state a caller holds in fields of
+     * its own, without moving anything: on null the caller records {@code r.counter()} with
+     * {@link ReplayWindow#acceptedBitmap} and raises its highest counter, as {@link #open} does.
+     *
+     * @param r a reader wrapped on a well-formed authenticated frame with the link's id
+     * @param responder the link's direction (true on the responder's side)
+     * @param highest the highest counter accepted so far
+     * @param bitmap the replay window's bitmap
+     * @param k0 key word 0 ({@link Hmac256#keyWord})
+     * @param k1 key word 1
+     * @param k2 key word 2
+     * @param k3 key word 3
+     * @return null when authentic and fresh, else the drop reason
+     */
+    public static DropReason check(FrameReader r, boolean responder, long highest, long bitmap, long k0, long k1, long k2,
+            long k3) {
+        if (r.fromResponder() == responder) {
+            return DropReason.WRONG_DIRECTION;
+        }
+        DropReason d = ReplayWindow.check(highest, bitmap, r.counter());
+        if (d != null) {
+            return d;
+        }
+        int off = r.frameOffset();
+        int tagAt = r.tagOffset();
+        if (!Hmac256.verify(k0, k1, k2, k3, r.array(), off, tagAt - off, r.array(), tagAt, Frame.TAG_LENGTH)) {
+            return DropReason.BAD_TAG;
+        }
+        return null;
+    }
+
     /** @return whether the last opened frame had the highest counter seen so far */
-    public boolean lastWasFreshest() {
+    public final boolean lastWasFreshest() {
         return lastFreshest;
     }
 }

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.netbelief.punch.crypto.Hmac256;
 import org.netbelief.punch.wire.DropReason;
 import org.netbelief.punch.wire.Frame;
 import org.netbelief.punch.wire.FrameReader;
@@ -67,5 +68,46 @@ class AuthLinkTest {
         byte[] back = seal(receiver, 5); // our own frame reflected to us
         r.wrap(back, 0, back.length);
         assertThat(receiver.open(r)).isEqualTo(DropReason.WRONG_DIRECTION);
+    }
+
+    @Test
+    void staticFormsOnKeyWordsHeldElsewhere_sameTagsAndSameJudgementsAsTheObject() {
+        byte[] key = new byte[32];
+        new Random(2).nextBytes(key);
+        long k0 = Hmac256.keyWord(key, 0);
+        long k1 = Hmac256.keyWord(key, 1);
+        long k2 = Hmac256.keyWord(key, 2);
+        long k3 = Hmac256.keyWord(key, 3);
+        AuthLink sender = new AuthLink(91, key, true);
+        AuthLink receiver = new AuthLink(91, key, false);
+        FrameReader r = new FrameReader();
+        Random rnd = new Random(3);
+        long highest = 0;
+        long bitmap = 0;
+        for (int i = 0; i < 300; i++) {
+            byte[] f = seal(sender, i);
+            // The static seal over the same body gives the same frame.
+            byte[] again = f.clone();
+            int bodyEnd = f.length - Frame.TAG_LENGTH;
+            java.util.Arrays.fill(again, bodyEnd, again.length, (byte) 0);
+            assertThat(AuthLink.seal(k0, k1, k2, k3, again, 0, bodyEnd)).isEqualTo(f.length);
+            assertThat(again).isEqualTo(f);
+            if (rnd.nextInt(4) == 0) {
+                f[Frame.AUTH_BODY_OFFSET + rnd.nextInt(8)] ^= 1; // forged
+            }
+            for (int copy = 0; copy < 2; copy++) { // the second is a replay
+                assertThat(r.wrap(f, 0, f.length)).isNull();
+                DropReason expected = receiver.open(r);
+                DropReason got = AuthLink.check(r, false, highest, bitmap, k0, k1, k2, k3);
+                assertThat(got).isEqualTo(expected);
+                if (got == null) {
+                    bitmap = org.netbelief.punch.crypto.ReplayWindow.acceptedBitmap(highest, bitmap, r.counter());
+                    highest = Math.max(highest, r.counter());
+                }
+            }
+        }
+        byte[] back = seal(receiver, 5);
+        r.wrap(back, 0, back.length);
+        assertThat(AuthLink.check(r, false, highest, bitmap, k0, k1, k2, k3)).isEqualTo(DropReason.WRONG_DIRECTION);
     }
 }
