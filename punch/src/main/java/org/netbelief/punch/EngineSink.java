@@ -7,9 +7,10 @@ import java.nio.ByteBuffer;
  * Where an engine puts its output. The driver implements it: datagrams go to the socket (or the
  * simulated network), events to the application.
  *
- * <p>Buffers passed to {@link #send} and {@link #data} are the engine's own, valid only during
- * the call: copy what you keep. Calls come from the engine's thread, from inside {@code
- * onDatagram}, {@code onTimer}, {@code connect} or {@code send}.
+ * <p>Buffers passed to {@link #send} and {@link #data} are valid only during the call (an engine
+ * builds them in its own arrays or, as {@link PeerEngine} does, in buffers of its thread that
+ * the next datagram overwrites): copy what you keep. Calls come from the engine's thread, from
+ * inside {@code onDatagram}, {@code onTimer}, {@code connect} or {@code send}.
  */
 public interface EngineSink {
     /**
