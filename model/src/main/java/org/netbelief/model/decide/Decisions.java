@@ -61,13 +61,7 @@ public final class Decisions {
     if (rtt == null) {
       throw new IllegalArgumentException("RTT belief must not be null");
     }
-    if (attempt < 0) {
-      throw new IllegalArgumentException("attempt must be >= 0, got " + attempt);
-    }
-    if (!(minNanos > 0 && minNanos <= maxNanos)) {
-      throw new IllegalArgumentException(
-          "pacing bounds must satisfy 0 < min <= max, got [" + minNanos + ", " + maxNanos + "]");
-    }
+    checkPacing(attempt, minNanos, maxNanos);
     long timer = rtt.quantileNanos(quantile);
     long delay = backedOffNanos(timer, attempt, minNanos, maxNanos);
     return new Pacing(delay, List.of(
@@ -88,6 +82,11 @@ public final class Decisions {
    *     <= maxNanos} violated
    */
   public static long paceNanos(long timerNanos, int attempt, long minNanos, long maxNanos) {
+    checkPacing(attempt, minNanos, maxNanos);
+    return backedOffNanos(timerNanos, attempt, minNanos, maxNanos);
+  }
+
+  private static void checkPacing(int attempt, long minNanos, long maxNanos) {
     if (attempt < 0) {
       throw new IllegalArgumentException("attempt must be >= 0, got " + attempt);
     }
@@ -95,7 +94,6 @@ public final class Decisions {
       throw new IllegalArgumentException(
           "pacing bounds must satisfy 0 < min <= max, got [" + minNanos + ", " + maxNanos + "]");
     }
-    return backedOffNanos(timerNanos, attempt, minNanos, maxNanos);
   }
 
   private static long backedOffNanos(long timerNanos, int attempt, long minNanos,
