@@ -25,7 +25,7 @@ OVERHEAD="${NETBELIEF_BENCH_OVERHEAD_SECONDS:-4}"
 # A fixed heap but no -XX:+AlwaysPreTouch: smoke figures are not measurements, and pre-touching
 # 1 GiB costs 3.1 s per fork here under load (java -version: 3.08 s with it, 0.21 s without),
 # which alone would eat the budget at 40 combinations. run-full.sh keeps it.
-JVM_ARGS="${NETBELIEF_BENCH_JVM_ARGS:--Xms1g -Xmx1g}"
+JVM_ARGS="${NETBELIEF_BENCH_JVM_ARGS:--Xms1g -Xmx1g} --add-opens=java.base/sun.security.provider=ALL-UNNAMED"
 
 if [ ! -f "$JAR" ]; then
   echo "run-ci: $JAR is missing; build it first with ./mvnw -B -ntp verify" >&2

@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 JAR=target/benchmarks.jar
 REGEX="${1:-.*}"
 ITER="${NETBELIEF_BENCH_ITER:-2s}"
-JVM_ARGS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages"
+JVM_ARGS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages --add-opens=java.base/sun.security.provider=ALL-UNNAMED"
 
 if [ ! -f "$JAR" ]; then
   echo "run-full: $JAR is missing; build it first with ./mvnw -B -ntp verify" >&2

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.netbelief.punch.crypto.Hmac256;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -16,12 +17,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * HMAC-SHA256 of one 80-byte frame under one of {@code keys} keys picked in a random order, as a
- * simulation of many peers uses its per-session MACs: {@link Hmac256} (pads per key, one digest
- * per thread), its static form on the key's four words (as AuthLink keeps them), and {@link
- * PerKeyDigest}, the previous design (a digest, pads and scratch of its own per key, about nine
- * objects). With one key all are in cache and measure the hashing; with 100 000 keys every MAC
- * touches a cold key, as at 10 000 peers.
+ * HMAC-SHA256 of one 44-byte frame under one of {@code keys} keys picked in a
+ * random order, as a simulation of many peers uses its per-session MACs: {@link Hmac256} (its key's
+ * state words per instance, one digest per thread), its static form on the eight words (as
+ * AuthLink keeps them), and two earlier designs kept here as baselines: {@link SharedDigestPads}
+ * (the key's pads hashed through one shared {@code MessageDigest}, four compressions) and {@link
+ * PerKeyDigest} (a digest, pads and scratch of its own per key, about nine objects). With one key
+ * all are in cache and measure the hashing; with 100 000 keys every MAC touches a cold key, as at
+ * 10 000 peers. {@code Hmac256} resumes from precomputed pad states only when the fork runs with
+ * {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}, which {@code @Fork} appends.
  *
  * <p>Run (after {@code ./mvnw -B -ntp -pl bench -am package -DskipTests}):
  *
@@ -30,6 +34,7 @@ import org.openjdk.jmh.annotations.State;
  *     -jvmArgs "-Xms2g -Xmx2g -XX:+UseParallelGC -XX:+AlwaysPreTouch"
  * </pre>
  */
+@Fork(value = 1, jvmArgsAppend = "--add-opens=java.base/sun.security.provider=ALL-UNNAMED")
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Thread)
@@ -38,10 +43,17 @@ public class HmacBenchmark {
   @Param({"1", "100000"})
   public int keys;
 
-  private final byte[] frame = new byte[80];
+  /**
+   * Bytes under the MAC: a keepalive's are 32 and its answer's 51, so the commonest frames take
+   * one SHA-256 block after the pad block, as these 44 do.
+   */
+  private static final int FRAME_BYTES = 44;
+
+  private final byte[] frame = new byte[FRAME_BYTES];
   private final byte[] tag = new byte[16];
   private Hmac256[] shared;
   private long[] words;
+  private SharedDigestPads[] sharedPads;
   private PerKeyDigest[] perKey;
   private int[] order;
   private int next;
@@ -52,15 +64,15 @@ public class HmacBenchmark {
     Random rnd = new Random(42);
     rnd.nextBytes(frame);
     shared = new Hmac256[keys];
-    words = new long[4 * keys];
+    words = new long[Hmac256.STATE_WORDS * keys];
+    sharedPads = new SharedDigestPads[keys];
     perKey = new PerKeyDigest[keys];
     byte[] key = new byte[32];
     for (int i = 0; i < keys; i++) {
       rnd.nextBytes(key);
       shared[i] = new Hmac256(key);
-      for (int w = 0; w < 4; w++) {
-        words[4 * i + w] = Hmac256.keyWord(key, w);
-      }
+      System.arraycopy(Hmac256.keyState(key), 0, words, Hmac256.STATE_WORDS * i, Hmac256.STATE_WORDS);
+      sharedPads[i] = new SharedDigestPads(key);
       perKey[i] = new PerKeyDigest(key);
     }
     order = new int[1 << 20];
@@ -87,16 +99,30 @@ public class HmacBenchmark {
   }
 
   /**
-   * {@link Hmac256#mac(long, long, long, long, byte[], int, int, byte[], int, int)} under the
-   * next key's four words, as AuthLink holds them (no instance in between).
+   * {@link Hmac256#mac(long, long, long, long, long, long, long, long, byte[], int, int, byte[],
+   * int, int)} under the next key's eight state words, as AuthLink holds them (no instance in
+   * between).
    *
    * @return a tag byte
    */
   @Benchmark
-  public byte sharedDigestKeyWords() {
-    int k = 4 * pick();
-    Hmac256.mac(words[k], words[k + 1], words[k + 2], words[k + 3], frame, 0, frame.length, tag, 0,
-        tag.length);
+  public byte keyStateWords() {
+    int k = Hmac256.STATE_WORDS * pick();
+    long[] w = words;
+    Hmac256.mac(w[k], w[k + 1], w[k + 2], w[k + 3], w[k + 4], w[k + 5], w[k + 6], w[k + 7], frame, 0,
+        frame.length, tag, 0, tag.length);
+    return tag[0];
+  }
+
+  /**
+   * The same MAC with the key's pads hashed each time through one shared digest (the design
+   * before the precomputed states).
+   *
+   * @return a tag byte
+   */
+  @Benchmark
+  public byte sharedDigestPads() {
+    sharedPads[pick()].mac(frame, 0, frame.length, tag, 0, tag.length);
     return tag[0];
   }
 
@@ -111,7 +137,47 @@ public class HmacBenchmark {
     return tag[0];
   }
 
-  /** The previous Hmac256: a digest, pads and scratch per key (kept here for comparison). */
+  /**
+   * An earlier Hmac256: the key's pads per key, one digest per thread, four compressions a MAC
+   * (kept here for comparison).
+   */
+  static final class SharedDigestPads {
+    private static final MessageDigest MD = newSha256();
+    private static final byte[] SCRATCH = new byte[32];
+    private final byte[] pads = new byte[128];
+
+    SharedDigestPads(byte[] key) {
+      for (int i = 0; i < 64; i++) {
+        byte b = i < key.length ? key[i] : 0;
+        pads[i] = (byte) (b ^ 0x36);
+        pads[64 + i] = (byte) (b ^ 0x5c);
+      }
+    }
+
+    void mac(byte[] m, int off, int len, byte[] out, int outOff, int outLen) {
+      try {
+        MD.update(pads, 0, 64);
+        MD.update(m, off, len);
+        MD.digest(SCRATCH, 0, 32);
+        MD.update(pads, 64, 64);
+        MD.update(SCRATCH, 0, 32);
+        MD.digest(SCRATCH, 0, 32);
+      } catch (DigestException e) {
+        throw new IllegalStateException(e);
+      }
+      System.arraycopy(SCRATCH, 0, out, outOff, outLen);
+    }
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An earlier Hmac256: a digest, pads and scratch per key (kept here for comparison). */
   static final class PerKeyDigest {
     private final MessageDigest md;
     private final byte[] ipad = new byte[64];

@@ -126,7 +126,7 @@ public final class PeerEngine implements Engine {
 
     /** R_IDLE, R_HELLO, R_PROOF, R_REGISTERED or R_FAILED. */
     private int reg = R_IDLE;
-    /** The registration link's id while linked (see linkK0). */
+    /** The registration link's id while linked (see linkS0). */
     private long linkId;
     private long linkInterval;
     /**
@@ -164,14 +164,18 @@ public final class PeerEngine implements Engine {
      * The registration's authenticated link (id linkId, our side the initiator), held here
      * rather than in an AuthLink object of its own: a rendezvous keepalive and its answer, the
      * commonest events of a large simulation, then read the counters and the key from the
-     * engine's lines instead of a cold 80-byte object one dependent load further (its begin and
+     * engine's lines instead of a cold AuthLink object one dependent load further (its begin and
      * key loads were 3.8 % and 6.5 % self of the oracle policy's 10 000-peer run). Valid while
      * linked.
      */
-    private long linkK0;
-    private long linkK1;
-    private long linkK2;
-    private long linkK3;
+    private long linkS0;
+    private long linkS1;
+    private long linkS2;
+    private long linkS3;
+    private long linkS4;
+    private long linkS5;
+    private long linkS6;
+    private long linkS7;
     private long linkSendCounter;
     private long linkHighest;
     private long linkBitmap;
@@ -183,7 +187,7 @@ public final class PeerEngine implements Engine {
     /** {@code connects.size() + accepts.size()}, kept by {@link #countRequests}. */
     private int requestCount;
     private int pubWire2;
-    /** Whether the registration's link (linkId, linkK0...) is set. */
+    /** Whether the registration's link (linkId, linkS0...) is set. */
     private boolean linked;
     /*
      * The live sessions (all of them: the same as the sessions map), dense, with each session's
@@ -283,7 +287,7 @@ public final class PeerEngine implements Engine {
      * A session with a peer. It is its own {@link AuthLink} (the id, counters, replay window and
      * key are the superclass's fields): a session frame and a session timer then find the link in
      * the session's own cache lines, not one dependent load further in an object of its own
-     * (80 bytes, two lines: AuthLink.begin and Hmac256's key loads were 3 % and 3.7 % self of
+     * (then 80 bytes, two lines: AuthLink.begin and Hmac256's key loads were 3 % and 3.7 % self of
      * the mesh-like 10 000-peer run, 3.8 % and 6.5 % of the oracle's, mostly those misses).
      */
     private static final class Session extends AuthLink {
@@ -674,7 +678,7 @@ public final class PeerEngine implements Engine {
             return type == T_CHALLENGE ? onChallenge(now) : onRejected(now);
         }
         long sid = r.sessionId();
-        // The registration link is held in the engine's own fields (see linkK0).
+        // The registration link is held in the engine's own fields (see linkS0).
         if (linked && sid == linkId) {
             return onLinkFrame(now);
         }
@@ -722,11 +726,9 @@ public final class PeerEngine implements Engine {
         System.arraycopy(cold.cookie, 0, context, 0, COOKIE_LENGTH);
         System.arraycopy(cold.edPublic, 0, context, COOKIE_LENGTH, ED25519_KEY_LENGTH);
         byte[] key = Keys.derive(shared, "netbelief-punch-v1 link", context);
-        long k0 = Hmac256.keyWord(key, 0);
-        long k1 = Hmac256.keyWord(key, 1);
-        long k2 = Hmac256.keyWord(key, 2);
-        long k3 = Hmac256.keyWord(key, 3);
-        DropReason d = AuthLink.check(r, false, 0, 0, k0, k1, k2, k3); // a new link's empty window
+        long[] ks = Hmac256.keyState(key);
+        // A new link's empty window.
+        DropReason d = AuthLink.check(r, false, 0, 0, ks[0], ks[1], ks[2], ks[3], ks[4], ks[5], ks[6], ks[7]);
         if (d != null) {
             return d;
         }
@@ -738,10 +740,14 @@ public final class PeerEngine implements Engine {
         }
         linked = true;
         linkId = r.sessionId();
-        linkK0 = k0;
-        linkK1 = k1;
-        linkK2 = k2;
-        linkK3 = k3;
+        linkS0 = ks[0];
+        linkS1 = ks[1];
+        linkS2 = ks[2];
+        linkS3 = ks[3];
+        linkS4 = ks[4];
+        linkS5 = ks[5];
+        linkS6 = ks[6];
+        linkS7 = ks[7];
         linkSendCounter = 0;
         linkHighest = 0;
         linkBitmap = 0;
@@ -1735,12 +1741,13 @@ public final class PeerEngine implements Engine {
 
     /** {@link AuthLink#seal} on the registration's link. */
     private int linkSeal(byte[] b, int off, int bodyEnd) {
-        return AuthLink.seal(linkK0, linkK1, linkK2, linkK3, b, off, bodyEnd);
+        return AuthLink.seal(linkS0, linkS1, linkS2, linkS3, linkS4, linkS5, linkS6, linkS7, b, off, bodyEnd);
     }
 
     /** {@link AuthLink#open} on the registration's link: {@code r}'s frame, with its id. */
     private DropReason linkOpen() {
-        DropReason d = AuthLink.check(r, false, linkHighest, linkBitmap, linkK0, linkK1, linkK2, linkK3);
+        DropReason d = AuthLink.check(r, false, linkHighest, linkBitmap, linkS0, linkS1, linkS2, linkS3, linkS4, linkS5,
+                linkS6, linkS7);
         if (d != null) {
             return d;
         }

@@ -24,15 +24,21 @@ public class AuthLink {
     private final boolean responder;
     private long sendCounter;
     /**
-     * The 32-byte key as four {@link Hmac256#keyWord}s, inside this object: a link is one object
-     * of 80 bytes, and a MAC under a cold link waits for the link's own line(s) only. (The key as
-     * a separate 128-byte pads array was a second, dependent cache miss per MAC: seal
-     * and open were 9.6 % and 5 % self of the mesh-like 10 000-peer profile, mostly that miss.)
+     * The key as its eight {@link Hmac256#keyState} words, inside this object: a MAC under a cold
+     * link waits for the link's own lines only. (The key as a separate 128-byte pads array was a
+     * second, dependent cache miss per MAC: seal and open were 9.6 % and 5 % self of the
+     * mesh-like 10 000-peer profile, mostly that miss.) Eight words rather than the key's four:
+     * with the JDK's SHA-256 reachable they are the states after the pad blocks, which halves
+     * the hashing of every MAC.
      */
-    private final long k0;
-    private final long k1;
-    private final long k2;
-    private final long k3;
+    private final long s0;
+    private final long s1;
+    private final long s2;
+    private final long s3;
+    private final long s4;
+    private final long s5;
+    private final long s6;
+    private final long s7;
     /**
      * The receive {@link ReplayWindow}, held inline (its highest counter and bitmap): one object
      * less per link, and per packet one cold cache line less to touch when a simulation holds
@@ -46,16 +52,20 @@ public class AuthLink {
      * Creates a link.
      *
      * @param id session or registration id
-     * @param key the key, at most 32 bytes (the protocol's are 32)
+     * @param key the key (the protocol's are 32 bytes)
      * @param responder true for the session responder or the rendezvous side
-     * @throws IllegalArgumentException when the key is longer than 32 bytes
      */
     public AuthLink(long id, byte[] key, boolean responder) {
         this.id = id;
-        this.k0 = Hmac256.keyWord(key, 0);
-        this.k1 = Hmac256.keyWord(key, 1);
-        this.k2 = Hmac256.keyWord(key, 2);
-        this.k3 = Hmac256.keyWord(key, 3);
+        long[] s = Hmac256.keyState(key);
+        this.s0 = s[0];
+        this.s1 = s[1];
+        this.s2 = s[2];
+        this.s3 = s[3];
+        this.s4 = s[4];
+        this.s5 = s[5];
+        this.s6 = s[6];
+        this.s7 = s[7];
         this.responder = responder;
     }
 
@@ -85,7 +95,7 @@ public class AuthLink {
      * @return total frame length
      */
     public final int seal(byte[] out, int off, int bodyEnd) {
-        return seal(k0, k1, k2, k3, out, off, bodyEnd);
+        return seal(s0, s1, s2, s3, s4, s5, s6, s7, out, off, bodyEnd);
     }
 
     /**
@@ -93,18 +103,23 @@ public class AuthLink {
      * registration, whose state lives in the engine: one cold object less per rendezvous
      * keepalive).
      *
-     * @param k0 key word 0 ({@link Hmac256#keyWord})
-     * @param k1 key word 1
-     * @param k2 key word 2
-     * @param k3 key word 3
+     * @param s0 key state word 0 ({@link Hmac256#keyState})
+     * @param s1 key state word 1
+     * @param s2 key state word 2
+     * @param s3 key state word 3
+     * @param s4 key state word 4
+     * @param s5 key state word 5
+     * @param s6 key state word 6
+     * @param s7 key state word 7
      * @param out destination
      * @param off frame start
      * @param bodyEnd body end
      * @return total frame length
      */
-    public static int seal(long k0, long k1, long k2, long k3, byte[] out, int off, int bodyEnd) {
+    public static int seal(long s0, long s1, long s2, long s3, long s4, long s5, long s6, long s7, byte[] out, int off,
+            int bodyEnd) {
         int tagAt = FrameWriter.endAuth(out, off, bodyEnd);
-        Hmac256.mac(k0, k1, k2, k3, out, off, tagAt - off, out, tagAt, Frame.TAG_LENGTH);
+        Hmac256.mac(s0, s1, s2, s3, s4, s5, s6, s7, out, off, tagAt - off, out, tagAt, Frame.TAG_LENGTH);
         return tagAt + Frame.TAG_LENGTH - off;
     }
 
@@ -115,7 +130,7 @@ public class AuthLink {
      * @return null when authentic and fresh, else the drop reason
      */
     public final DropReason open(FrameReader r) {
-        DropReason d = check(r, responder, highest, bitmap, k0, k1, k2, k3);
+        DropReason d = check(r, responder, highest, bitmap, s0, s1, s2, s3, s4, s5, s6, s7);
         if (d != null) {
             return d;
         }
@@ -137,14 +152,18 @@ public class AuthLink {
      * @param responder the link's direction (true on the responder's side)
      * @param highest the highest counter accepted so far
      * @param bitmap the replay window's bitmap
-     * @param k0 key word 0 ({@link Hmac256#keyWord})
-     * @param k1 key word 1
-     * @param k2 key word 2
-     * @param k3 key word 3
+     * @param s0 key state word 0 ({@link Hmac256#keyState})
+     * @param s1 key state word 1
+     * @param s2 key state word 2
+     * @param s3 key state word 3
+     * @param s4 key state word 4
+     * @param s5 key state word 5
+     * @param s6 key state word 6
+     * @param s7 key state word 7
      * @return null when authentic and fresh, else the drop reason
      */
-    public static DropReason check(FrameReader r, boolean responder, long highest, long bitmap, long k0, long k1, long k2,
-            long k3) {
+    public static DropReason check(FrameReader r, boolean responder, long highest, long bitmap, long s0, long s1,
+            long s2, long s3, long s4, long s5, long s6, long s7) {
         if (r.fromResponder() == responder) {
             return DropReason.WRONG_DIRECTION;
         }
@@ -154,7 +173,8 @@ public class AuthLink {
         }
         int off = r.frameOffset();
         int tagAt = r.tagOffset();
-        if (!Hmac256.verify(k0, k1, k2, k3, r.array(), off, tagAt - off, r.array(), tagAt, Frame.TAG_LENGTH)) {
+        if (!Hmac256.verify(s0, s1, s2, s3, s4, s5, s6, s7, r.array(), off, tagAt - off, r.array(), tagAt,
+                Frame.TAG_LENGTH)) {
             return DropReason.BAD_TAG;
         }
         return null;

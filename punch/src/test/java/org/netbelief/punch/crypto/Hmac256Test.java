@@ -68,14 +68,12 @@ class Hmac256Test {
     }
 
     @Test
-    void shortKeyWords_matchJdkMac_forEveryKeyLengthUpTo32() throws Exception {
+    void keyStateWords_matchJdkMac_forKeysOfEveryLengthAcrossTheBlock() throws Exception {
         Random rnd = new Random(20261207);
         for (int round = 0; round < 1000; round++) {
-            byte[] key = bytes(rnd, round % (Hmac256.SHORT_KEY_MAX + 1));
-            long k0 = Hmac256.keyWord(key, 0);
-            long k1 = Hmac256.keyWord(key, 1);
-            long k2 = Hmac256.keyWord(key, 2);
-            long k3 = Hmac256.keyWord(key, 3);
+            byte[] key = bytes(rnd, round % 140); // 0 to 139 bytes: short, one block, hashed first
+            long[] k = Hmac256.keyState(key);
+            assertThat(k).hasSize(Hmac256.STATE_WORDS);
             byte[] m = bytes(rnd, 1 + rnd.nextInt(300));
             int off = rnd.nextInt(m.length);
             int len = rnd.nextInt(m.length - off + 1);
@@ -87,14 +85,81 @@ class Hmac256Test {
             }
             byte[] got = new byte[40];
             int outOff = rnd.nextInt(9);
-            Hmac256.mac(k0, k1, k2, k3, m, off, len, got, outOff, 32);
+            Hmac256.mac(k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], m, off, len, got, outOff, 32);
             assertThat(java.util.Arrays.copyOfRange(got, outOff, outOff + 32)).isEqualTo(want);
             int tagLen = 1 + rnd.nextInt(32);
-            assertThat(Hmac256.verify(k0, k1, k2, k3, m, off, len, want, 0, tagLen)).isTrue();
+            assertThat(Hmac256.verify(k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], m, off, len, want, 0, tagLen))
+                    .isTrue();
             want[rnd.nextInt(tagLen)] ^= (byte) (1 << rnd.nextInt(8));
-            assertThat(Hmac256.verify(k0, k1, k2, k3, m, off, len, want, 0, tagLen)).isFalse();
+            assertThat(Hmac256.verify(k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], m, off, len, want, 0, tagLen))
+                    .isFalse();
         }
-        assertThatThrownBy(() -> Hmac256.keyWord(new byte[33], 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Both engines, whichever {@link Hmac256} chose, against the JDK's HmacSHA256 on every message
+     * length from 0 to 200 (the padding's edge cases: 55, 56, 63, 64 bytes and their sums with
+     * the 64-byte pad block), split into two parts at every third point.
+     */
+    @Test
+    void bothEngines_matchJdkMac_onEveryMessageLengthAndSplit() throws Exception {
+        List<HmacEngine> engines = new ArrayList<>();
+        engines.add(new DigestHmacEngine());
+        CompressHmacEngine compress = CompressHmacEngine.create();
+        if (compress != null) {
+            engines.add(compress);
+        }
+        Random rnd = new Random(44);
+        byte[] key = bytes(rnd, 32);
+        for (HmacEngine e : engines) {
+            long[] s = e.keyState(key);
+            for (int len = 0; len <= 200; len++) {
+                byte[] m = bytes(rnd, len + 7);
+                byte[] want = jdk(key, m, 3, len, null);
+                byte[] got = e.compute(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], m, 3, len, null, 0, 0);
+                assertThat(got).as("%s, %d bytes", e.getClass().getSimpleName(), len).isEqualTo(want);
+                for (int cut = 0; cut <= len; cut += 3) {
+                    byte[] a = java.util.Arrays.copyOfRange(m, 3, 3 + cut);
+                    byte[] b = java.util.Arrays.copyOfRange(m, 3 + cut, 3 + len);
+                    got = e.compute(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], a, 0, a.length, b, 0, b.length);
+                    assertThat(got).as("%s, %d + %d bytes", e.getClass().getSimpleName(), cut, len - cut)
+                            .isEqualTo(want);
+                }
+            }
+        }
+    }
+
+    /**
+     * The fast engine is there whenever the JDK's provider package is open to this code (the
+     * build's tests run with --add-opens java.base/sun.security.provider=ALL-UNNAMED), so a JDK
+     * whose internals moved fails here instead of silently taking twice the time; and
+     * {@link Hmac256} uses it then.
+     */
+    @Test
+    void compressEngine_availableAndChosen_exactlyWhenTheProviderPackageIsOpen() {
+        boolean open = Object.class.getModule().isOpen("sun.security.provider", Hmac256.class.getModule());
+        assertThat(CompressHmacEngine.create() != null).isEqualTo(open);
+        assertThat(Hmac256.precomputedPadStates()).isEqualTo(open);
+    }
+
+    @Test
+    void badRanges_refusedWithTheRange_byBothEngines() {
+        List<HmacEngine> engines = new ArrayList<>();
+        engines.add(new DigestHmacEngine());
+        CompressHmacEngine compress = CompressHmacEngine.create();
+        if (compress != null) {
+            engines.add(compress);
+        }
+        for (HmacEngine e : engines) {
+            long[] s = e.keyState(new byte[32]);
+            byte[] m = new byte[50];
+            assertThatThrownBy(() -> e.compute(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], m, 40, 20, null, 0, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("40+20");
+            assertThatThrownBy(() -> e.compute(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], m, -1, 2, null, 0, 0))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> e.compute(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], m, 0, 2, m, 49, 2))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

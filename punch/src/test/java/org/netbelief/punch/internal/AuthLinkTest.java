@@ -71,13 +71,10 @@ class AuthLinkTest {
     }
 
     @Test
-    void staticFormsOnKeyWordsHeldElsewhere_sameTagsAndSameJudgementsAsTheObject() {
+    void staticFormsOnKeyStateHeldElsewhere_sameTagsAndSameJudgementsAsTheObject() {
         byte[] key = new byte[32];
         new Random(2).nextBytes(key);
-        long k0 = Hmac256.keyWord(key, 0);
-        long k1 = Hmac256.keyWord(key, 1);
-        long k2 = Hmac256.keyWord(key, 2);
-        long k3 = Hmac256.keyWord(key, 3);
+        long[] k = Hmac256.keyState(key);
         AuthLink sender = new AuthLink(91, key, true);
         AuthLink receiver = new AuthLink(91, key, false);
         FrameReader r = new FrameReader();
@@ -90,7 +87,7 @@ class AuthLinkTest {
             byte[] again = f.clone();
             int bodyEnd = f.length - Frame.TAG_LENGTH;
             java.util.Arrays.fill(again, bodyEnd, again.length, (byte) 0);
-            assertThat(AuthLink.seal(k0, k1, k2, k3, again, 0, bodyEnd)).isEqualTo(f.length);
+            assertThat(AuthLink.seal(k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], again, 0, bodyEnd)).isEqualTo(f.length);
             assertThat(again).isEqualTo(f);
             if (rnd.nextInt(4) == 0) {
                 f[Frame.AUTH_BODY_OFFSET + rnd.nextInt(8)] ^= 1; // forged
@@ -98,7 +95,7 @@ class AuthLinkTest {
             for (int copy = 0; copy < 2; copy++) { // the second is a replay
                 assertThat(r.wrap(f, 0, f.length)).isNull();
                 DropReason expected = receiver.open(r);
-                DropReason got = AuthLink.check(r, false, highest, bitmap, k0, k1, k2, k3);
+                DropReason got = AuthLink.check(r, false, highest, bitmap, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]);
                 assertThat(got).isEqualTo(expected);
                 if (got == null) {
                     bitmap = org.netbelief.punch.crypto.ReplayWindow.acceptedBitmap(highest, bitmap, r.counter());
@@ -108,6 +105,6 @@ class AuthLinkTest {
         }
         byte[] back = seal(receiver, 5);
         r.wrap(back, 0, back.length);
-        assertThat(AuthLink.check(r, false, highest, bitmap, k0, k1, k2, k3)).isEqualTo(DropReason.WRONG_DIRECTION);
+        assertThat(AuthLink.check(r, false, highest, bitmap, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7])).isEqualTo(DropReason.WRONG_DIRECTION);
     }
 }
