@@ -978,7 +978,7 @@ public final class RendezvousEngine implements Engine {
         // newer lastSeen, and entries of replaced or closed registrations are dropped.
         while (!leases.isEmpty() && nowNanos - leases.peek().seen > lease) {
             Registration reg = leases.poll().reg;
-            if (byId.get(reg.idHex) != reg) {
+            if (reg.gone) { // replaced or closed, so out of byId: no lookup by a cold id string
                 continue;
             }
             if (nowNanos - reg.lastSeen > lease) {
