@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.State;
  * HMAC-SHA256 of one 44-byte frame under one of {@code keys} keys picked in a
  * random order, as a simulation of many peers uses its per-session MACs: {@link Hmac256} (its key's
  * state words per instance, one digest per thread), its static form on the eight words (as
- * AuthLink keeps them), and two earlier designs kept here as baselines: {@link SharedDigestPads}
- * (the key's pads hashed through one shared {@code MessageDigest}, four compressions) and {@link
- * PerKeyDigest} (a digest, pads and scratch of its own per key, about nine objects). With one key
+ * AuthLink keeps them), and two earlier designs kept here as baselines ({@link PadsDigest}): the
+ * key's pads hashed through one shared {@code MessageDigest} (four compressions), or through a
+ * digest, pads and scratch of its own per key (about nine objects). With one key
  * all are in cache and measure the hashing; with 100 000 keys every MAC touches a cold key, as at
  * 10 000 peers. {@code Hmac256} resumes from precomputed pad states only when the fork runs with
  * {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}, which {@code @Fork} appends.
@@ -53,8 +53,8 @@ public class HmacBenchmark {
   private final byte[] tag = new byte[16];
   private Hmac256[] shared;
   private long[] words;
-  private SharedDigestPads[] sharedPads;
-  private PerKeyDigest[] perKey;
+  private PadsDigest[] sharedPads;
+  private PadsDigest[] perKey;
   private int[] order;
   private int next;
 
@@ -65,15 +65,15 @@ public class HmacBenchmark {
     rnd.nextBytes(frame);
     shared = new Hmac256[keys];
     words = new long[Hmac256.STATE_WORDS * keys];
-    sharedPads = new SharedDigestPads[keys];
-    perKey = new PerKeyDigest[keys];
+    sharedPads = new PadsDigest[keys];
+    perKey = new PadsDigest[keys];
     byte[] key = new byte[32];
     for (int i = 0; i < keys; i++) {
       rnd.nextBytes(key);
       shared[i] = new Hmac256(key);
       System.arraycopy(Hmac256.keyState(key), 0, words, Hmac256.STATE_WORDS * i, Hmac256.STATE_WORDS);
-      sharedPads[i] = new SharedDigestPads(key);
-      perKey[i] = new PerKeyDigest(key);
+      sharedPads[i] = PadsDigest.shared(key);
+      perKey[i] = PadsDigest.perKey(key);
     }
     order = new int[1 << 20];
     for (int i = 0; i < order.length; i++) {
@@ -138,15 +138,22 @@ public class HmacBenchmark {
   }
 
   /**
-   * An earlier Hmac256: the key's pads per key, one digest per thread, four compressions a MAC
-   * (kept here for comparison).
+   * The earlier designs of Hmac256, kept here for comparison: the key's pads ({@code K ^ ipad},
+   * {@code K ^ opad}) hashed in full on every MAC (four compressions), through a digest and
+   * scratch of the key's own ({@link #perKey}: a digest, its engine and arrays, the pads and the
+   * scratch, about nine objects a key) or through one digest shared by every key ({@link
+   * #shared}: the pads array only).
    */
-  static final class SharedDigestPads {
-    private static final MessageDigest MD = newSha256();
-    private static final byte[] SCRATCH = new byte[32];
+  static final class PadsDigest {
+    private static final MessageDigest SHARED_MD = newSha256();
+    private static final byte[] SHARED_SCRATCH = new byte[32];
+    private final MessageDigest md;
+    private final byte[] scratch;
     private final byte[] pads = new byte[128];
 
-    SharedDigestPads(byte[] key) {
+    private PadsDigest(byte[] key, MessageDigest md, byte[] scratch) {
+      this.md = md;
+      this.scratch = scratch;
       for (int i = 0; i < 64; i++) {
         byte b = i < key.length ? key[i] : 0;
         pads[i] = (byte) (b ^ 0x36);
@@ -154,61 +161,34 @@ public class HmacBenchmark {
       }
     }
 
-    void mac(byte[] m, int off, int len, byte[] out, int outOff, int outLen) {
-      try {
-        MD.update(pads, 0, 64);
-        MD.update(m, off, len);
-        MD.digest(SCRATCH, 0, 32);
-        MD.update(pads, 64, 64);
-        MD.update(SCRATCH, 0, 32);
-        MD.digest(SCRATCH, 0, 32);
-      } catch (DigestException e) {
-        throw new IllegalStateException(e);
-      }
-      System.arraycopy(SCRATCH, 0, out, outOff, outLen);
+    static PadsDigest perKey(byte[] key) {
+      return new PadsDigest(key, newSha256(), new byte[32]);
     }
-  }
 
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** An earlier Hmac256: a digest, pads and scratch per key (kept here for comparison). */
-  static final class PerKeyDigest {
-    private final MessageDigest md;
-    private final byte[] ipad = new byte[64];
-    private final byte[] opad = new byte[64];
-    private final byte[] scratch = new byte[32];
-
-    PerKeyDigest(byte[] key) {
-      try {
-        md = MessageDigest.getInstance("SHA-256");
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-      for (int i = 0; i < 64; i++) {
-        byte b = i < key.length ? key[i] : 0;
-        ipad[i] = (byte) (b ^ 0x36);
-        opad[i] = (byte) (b ^ 0x5c);
-      }
+    static PadsDigest shared(byte[] key) {
+      return new PadsDigest(key, SHARED_MD, SHARED_SCRATCH);
     }
 
     void mac(byte[] m, int off, int len, byte[] out, int outOff, int outLen) {
       try {
-        md.update(ipad, 0, 64);
+        md.update(pads, 0, 64);
         md.update(m, off, len);
         md.digest(scratch, 0, 32);
-        md.update(opad, 0, 64);
+        md.update(pads, 64, 64);
         md.update(scratch, 0, 32);
         md.digest(scratch, 0, 32);
       } catch (DigestException e) {
         throw new IllegalStateException(e);
       }
       System.arraycopy(scratch, 0, out, outOff, outLen);
+    }
+
+    private static MessageDigest newSha256() {
+      try {
+        return MessageDigest.getInstance("SHA-256");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 }

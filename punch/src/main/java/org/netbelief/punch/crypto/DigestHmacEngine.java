@@ -29,10 +29,8 @@ final class DigestHmacEngine extends HmacEngine {
     }
 
     @Override
-    byte[] compute(long s0, long s1, long s2, long s3, long s4, long s5, long s6, long s7, byte[] m, int off, int len,
+    byte[] hash(long s0, long s1, long s2, long s3, long s4, long s5, long s6, long s7, byte[] m, int off, int len,
             byte[] m2, int off2, int len2) {
-        checkRange(m, off, len);
-        checkRange(m2, off2, len2);
         Work w = WORK.get();
         byte[] p = w.pads;
         LONGS.set(p, 0, s0 ^ IPAD);

@@ -48,7 +48,16 @@ abstract class HmacEngine {
      * @param m2 second part, or null for none
      * @throws IllegalArgumentException when a range does not fit its array
      */
-    abstract byte[] compute(long s0, long s1, long s2, long s3, long s4, long s5, long s6, long s7, byte[] m, int off,
+    final byte[] compute(long s0, long s1, long s2, long s3, long s4, long s5, long s6, long s7, byte[] m, int off,
+            int len, byte[] m2, int off2, int len2) {
+        // Checked before anything is hashed, so a bad range leaves nothing in the thread's digest.
+        checkRange(m, off, len);
+        checkRange(m2, off2, len2);
+        return hash(s0, s1, s2, s3, s4, s5, s6, s7, m, off, len, m2, off2, len2);
+    }
+
+    /** {@link #compute} on ranges already checked. */
+    abstract byte[] hash(long s0, long s1, long s2, long s3, long s4, long s5, long s6, long s7, byte[] m, int off,
             int len, byte[] m2, int off2, int len2);
 
     /** The key after RFC 2104's first step: itself, or its SHA-256 when longer than a block. */
@@ -57,7 +66,7 @@ abstract class HmacEngine {
     }
 
     /** Throws unless {@code [off, off+len)} lies in {@code a} (a null array only with length 0). */
-    static void checkRange(byte[] a, int off, int len) {
+    private static void checkRange(byte[] a, int off, int len) {
         if (a == null ? len != 0 : (off | len) < 0 || len > a.length - off) {
             throw new IllegalArgumentException("range " + off + "+" + len + " does not fit an array of "
                     + (a == null ? "null" : Integer.toString(a.length)));
