@@ -648,7 +648,7 @@ public final class PeerEngine implements Engine {
         Level outer = io;
         // The thread's levels, found through the thread-local map only when the calling thread
         // changes: a ThreadLocal.get on every call was 1.8 % self of the 10 000-peer simulation,
-        // and these two fields sit beside io, which this call writes anyway.
+        // and these two fields are declared beside io, which this call writes anyway.
         Thread t = Thread.currentThread();
         Levels ls = levels;
         if (levelsThread != t) {
