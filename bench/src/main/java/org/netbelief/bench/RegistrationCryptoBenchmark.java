@@ -144,6 +144,64 @@ public class RegistrationCryptoBenchmark {
   }
 
   /**
+   * A memo opened afresh for every iteration (so it never fills up), for the handshakes whose
+   * keys are new on every call.
+   */
+  @State(Scope.Thread)
+  public static class FreshMemo {
+    /** Opens the memo and joins it. */
+    @Setup(Level.Iteration)
+    public void open() {
+      HandshakeMemo.open(1 << 20);
+      HandshakeMemo.join();
+    }
+
+    /** Leaves and closes it. */
+    @TearDown(Level.Iteration)
+    public void close() {
+      HandshakeMemo.leave();
+      HandshakeMemo.close();
+    }
+  }
+
+  /**
+   * One registration's public-key work, as the peer and the rendezvous do it, on keys and a
+   * message never seen before (nothing repeats, so nothing is a memo hit): the peer's ephemeral
+   * key pair and signature over a message that carries it, the rendezvous's verification, its
+   * ephemeral key pair and agreement, and the peer's agreement.
+   */
+  private boolean handshake() {
+    byte[] peerEph = Keys.x25519Private(random);
+    byte[] peerX = Keys.x25519Public(peerEph);
+    System.arraycopy(peerX, 0, message, 0, peerX.length); // the signed proof carries the key
+    byte[] sig = identity.sign(Keys.REGISTER_DOMAIN, message, 0, message.length);
+    boolean valid = Keys.verify(identity.publicKey(), 0, Keys.REGISTER_DOMAIN, message, 0, message.length,
+        sig, 0);
+    byte[] rvEph = Keys.x25519Private(random);
+    byte[] rvX = Keys.x25519Public(rvEph);
+    byte[] rvShared = Keys.agree(rvEph, peerX, 0);
+    byte[] peerShared = Keys.agree(peerEph, rvX, 0);
+    return valid && rvShared[0] == peerShared[0];
+  }
+
+  /** {@link #handshake} computed in full: what a real peer and rendezvous spend. */
+  @Benchmark
+  public boolean handshakeComputed() {
+    return handshake();
+  }
+
+  /**
+   * {@link #handshake} inside the simulator's memo: the verification of a signature the process
+   * made, and the second side of the agreement, are stored facts (HandshakeMemo, "Results known
+   * without computing them"), so one signature, two key pairs and one agreement are computed.
+   * Compare with {@link #handshakeComputed}.
+   */
+  @Benchmark
+  public boolean handshakeInMemo(FreshMemo memo) {
+    return handshake();
+  }
+
+  /**
    * One X25519 agreement answered by the simulator's {@code HandshakeMemo} (the four policy runs
    * repeat most handshakes): the lookup copies the 64 key bytes and the 32-byte result. Compare
    * with {@link #agree}, which computes it.

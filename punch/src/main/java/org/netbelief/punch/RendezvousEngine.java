@@ -619,6 +619,9 @@ public final class RendezvousEngine implements Engine {
             return null;
         }
         byte[] eph = Keys.x25519Private(random);
+        // Our public key before the agreement (the same two computations in either order): inside
+        // the simulator's HandshakeMemo the agreement can then store the peer's side too.
+        byte[] ourX = Keys.x25519Public(eph);
         byte[] shared = Keys.agree(eph, in, xOff);
         if (shared == null) {
             return DropReason.MALFORMED_BODY;
@@ -630,7 +633,7 @@ public final class RendezvousEngine implements Engine {
         reg.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         reg.key = Keys.derive(shared, "netbelief-punch-v1 link", context);
         reg.peerX = peerX;
-        reg.ourX = Keys.x25519Public(eph);
+        reg.ourX = ourX;
         reg.link = new AuthLink(nonZeroRandom(), reg.key, true);
         reg.linkId = reg.link.id();
         reg.endpoint = from;

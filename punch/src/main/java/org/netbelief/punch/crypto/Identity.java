@@ -173,6 +173,9 @@ public final class Identity {
         byte[] sig = signJoined(domain, m, off, len);
         if (memo != null) {
             HandshakeMemo.put(memo, sig);
+            // Our own signature verifies under our key (RFC 8032; rawPublic is derived from the
+            // seed): the rendezvous' check of it is then a hit (HandshakeMemo).
+            HandshakeMemo.put(Keys.verifyMemoKey(rawPublic, 0, domain, m, off, len, sig, 0), new byte[] {1});
         }
         return sig;
     }

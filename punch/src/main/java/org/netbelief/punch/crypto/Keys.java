@@ -90,8 +90,7 @@ public final class Keys {
             return false;
         }
         // Inside a simulation the four policy runs repeat the same handshakes (HandshakeMemo).
-        Object memo = HandshakeMemo.isOpen() ? HandshakeMemo.key(HandshakeMemo.ED25519_VERIFY,
-                key, keyOff, 32, domain, 0, domain.length, m, off, len, sig, sigOff, 64) : null;
+        Object memo = HandshakeMemo.isOpen() ? verifyMemoKey(key, keyOff, domain, m, off, len, sig, sigOff) : null;
         byte[] known = memo == null ? null : HandshakeMemo.get(memo);
         if (known != null) {
             return known[0] == 1;
@@ -148,6 +147,9 @@ public final class Keys {
         X25519.generatePublicKey(privateKey, 0, p, 0);
         if (memo != null) {
             HandshakeMemo.put(memo, p);
+            // The reverse entry: lets an agreement with p store its mirror (see agree).
+            HandshakeMemo.put(HandshakeMemo.key(HandshakeMemo.X25519_OWNER, p, 0, X25519.POINT_SIZE, null, 0, 0),
+                    privateKey);
         }
         return p;
     }
@@ -175,8 +177,42 @@ public final class Keys {
         boolean ok = X25519.calculateAgreement(mine, 0, theirs, off, shared, 0);
         if (memo != null) {
             HandshakeMemo.put(memo, ok ? shared : new byte[0]);
+            if (ok) {
+                storeMirror(mine, theirs, off, shared);
+            }
         }
         return ok ? shared : null;
+    }
+
+    /**
+     * Inside an open memo, after {@code shared = X25519(mine, theirs)} was computed: when the memo
+     * knows the scalar behind {@code theirs} and the public key of {@code mine}, stores the same
+     * secret for the other side's agreement, which X25519's symmetry makes equal (HandshakeMemo,
+     * "Results known without computing them"). Looks up, never computes.
+     */
+    private static void storeMirror(byte[] mine, byte[] theirs, int off, byte[] shared) {
+        byte[] owner = HandshakeMemo.peek(HandshakeMemo.key(HandshakeMemo.X25519_OWNER, theirs, off,
+                X25519.POINT_SIZE, null, 0, 0));
+        if (owner == null) {
+            return;
+        }
+        byte[] minePublic = HandshakeMemo.peek(HandshakeMemo.key(HandshakeMemo.X25519_PUBLIC, mine, 0,
+                X25519.SCALAR_SIZE, null, 0, 0));
+        if (minePublic == null) {
+            return;
+        }
+        HandshakeMemo.put(HandshakeMemo.key(HandshakeMemo.X25519_AGREE, owner, 0, X25519.SCALAR_SIZE, minePublic,
+                0, X25519.POINT_SIZE), shared);
+    }
+
+    /**
+     * The memo key under which {@link #verify} looks up {@code (key, domain, m, sig)}; for a signer
+     * that stores the answer it knows (HandshakeMemo, "Results known without computing them").
+     */
+    static Object verifyMemoKey(byte[] key, int keyOff, byte[] domain, byte[] m, int off, int len, byte[] sig,
+            int sigOff) {
+        return HandshakeMemo.key(HandshakeMemo.ED25519_VERIFY, key, keyOff, 32, domain, 0, domain.length, m, off, len,
+                sig, sigOff, 64);
     }
 
     /**
