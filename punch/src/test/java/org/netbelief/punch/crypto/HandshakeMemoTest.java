@@ -20,6 +20,28 @@ class HandshakeMemoTest {
         return r;
     }
 
+    /** A test body that runs inside an open memo its thread has joined. */
+    private interface InMemo {
+        void run() throws Exception;
+    }
+
+    /** Opens a memo for {@code maxEntries} results, joins it, runs {@code body}, leaves and closes. */
+    private static void inMemo(int maxEntries, InMemo body) throws Exception {
+        HandshakeMemo.open(maxEntries);
+        HandshakeMemo.join();
+        try {
+            body.run();
+        } finally {
+            HandshakeMemo.leave();
+            HandshakeMemo.close();
+        }
+    }
+
+    private static void assertCounts(long hits, long misses) {
+        assertThat(HandshakeMemo.hits()).as("hits").isEqualTo(hits);
+        assertThat(HandshakeMemo.misses()).as("misses").isEqualTo(misses);
+    }
+
     @Test
     void operations_memoOpen_sameBytesAsUncachedAndRepeatsHit() throws Exception {
         SplittableRandom rnd = new SplittableRandom(4);
@@ -90,12 +112,10 @@ class HandshakeMemoTest {
         byte[] framed = new byte[msg.length + 7]; // the message at an offset, as in a frame
         System.arraycopy(msg, 0, framed, 5, msg.length);
         byte[] expected = id.sign(Keys.REGISTER_DOMAIN, msg, 0, msg.length); // memo closed
-        HandshakeMemo.open(100);
-        HandshakeMemo.join();
-        try {
+        inMemo(100, () -> {
             byte[] sig = id.sign(Keys.REGISTER_DOMAIN, framed, 5, msg.length);
             assertThat(sig).isEqualTo(expected);
-            assertThat(HandshakeMemo.misses()).isEqualTo(1); // the signature
+            assertCounts(0, 1); // the signature
             byte[] pub = id.publicKey();
             // The check of the same bytes, wherever they sit: answered from the stored fact.
             byte[] wire = new byte[3 + 32 + msg.length + 64];
@@ -103,8 +123,7 @@ class HandshakeMemoTest {
             System.arraycopy(msg, 0, wire, 35, msg.length);
             System.arraycopy(sig, 0, wire, 35 + msg.length, 64);
             assertThat(Keys.verify(wire, 3, Keys.REGISTER_DOMAIN, wire, 35, msg.length, wire, 35 + msg.length)).isTrue();
-            assertThat(HandshakeMemo.hits()).isEqualTo(1);
-            assertThat(HandshakeMemo.misses()).isEqualTo(1);
+            assertCounts(1, 1);
             // Anything else is computed, and refused: another key, another domain, a changed
             // message or a changed signature.
             byte[] badSig = sig.clone();
@@ -116,12 +135,8 @@ class HandshakeMemoTest {
                     0)).isFalse();
             assertThat(Keys.verify(pub, 0, Keys.REGISTER_DOMAIN, badMsg, 0, badMsg.length, sig, 0)).isFalse();
             assertThat(Keys.verify(pub, 0, Keys.REGISTER_DOMAIN, msg, 0, msg.length, badSig, 0)).isFalse();
-            assertThat(HandshakeMemo.hits()).isEqualTo(1);
-            assertThat(HandshakeMemo.misses()).isEqualTo(5);
-        } finally {
-            HandshakeMemo.leave();
-            HandshakeMemo.close();
-        }
+            assertCounts(1, 5);
+        });
     }
 
     /** The fact the memo stores at signing, checked by computing it: 200 keys and messages. */
@@ -153,29 +168,22 @@ class HandshakeMemoTest {
         byte[] ba = Keys.agree(b, pa, 0);
         byte[] ca = Keys.agree(c, pa, 0);
         assertThat(ab).isEqualTo(ba);
-        HandshakeMemo.open(100);
-        HandshakeMemo.join();
-        try {
+        inMemo(100, () -> {
             assertThat(Keys.x25519Public(b)).isEqualTo(pb); // the peer's key: its owner is now known
             assertThat(Keys.x25519Public(a)).isEqualTo(pa); // ours, before the agreement
-            assertThat(HandshakeMemo.misses()).isEqualTo(2);
+            assertCounts(0, 2);
             assertThat(Keys.agree(a, pb, 0)).isEqualTo(ab); // computed, and the mirror stored
-            assertThat(HandshakeMemo.misses()).isEqualTo(3);
+            assertCounts(0, 3);
             byte[] framed = new byte[40];
             System.arraycopy(pa, 0, framed, 8, 32);
             assertThat(Keys.agree(b, framed, 8)).isEqualTo(ba); // the mirror: a hit
-            assertThat(HandshakeMemo.hits()).isEqualTo(1);
-            assertThat(HandshakeMemo.misses()).isEqualTo(3);
+            assertCounts(1, 3);
             // c's public key was made outside the memo: nothing is known about its owner, so
             // a's agreement with it stores no mirror and c's side is computed.
             assertThat(Keys.agree(a, pc, 0)).isEqualTo(ca);
             assertThat(Keys.agree(c, pa, 0)).isEqualTo(ca);
-            assertThat(HandshakeMemo.hits()).isEqualTo(1);
-            assertThat(HandshakeMemo.misses()).isEqualTo(5);
-        } finally {
-            HandshakeMemo.leave();
-            HandshakeMemo.close();
-        }
+            assertCounts(1, 5);
+        });
     }
 
     /** X25519's symmetry, the fact behind the mirror entries, computed for 100 pairs. */
