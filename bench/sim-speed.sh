@@ -4,7 +4,7 @@
 #
 #   bench/sim-speed.sh [RUNS] [PEERS] [HOURS]      (defaults: 5 runs, 10 000 peers, 1 hour)
 #
-# One run's wall time on a shared machine moves by 20-30 % with what else the host is doing,
+# One run's wall time on a shared machine moves by 20-60 % with what else the host is doing,
 # so one run proves little either way: this prints every run (wall, user CPU, peak memory, the
 # load average before it, each policy's own wall/CPU) and then the median, the range and how
 # many runs finished under the 60 s. Runs are sequential, never two at once.
@@ -30,7 +30,11 @@ tsv=bench/target/sim-speed.tsv
 printf 'utc\twall_s\tuser_s\tmax_rss_kb\tload1_before\tper_policy\treport_md5\n' > "$tsv"
 
 # Builds first if needed, so the build never lands inside a measured run.
-./netbelief simulate --peers 10 --hours 0.01 --out "$out/warm" --force > /dev/null 2>&1
+if ! ./netbelief simulate --peers 10 --hours 0.01 --out "$out/warm" --force > /dev/null 2> "$out/warm.err"; then
+  cat "$out/warm.err" >&2
+  echo "sim-speed: the warm-up run failed" >&2
+  exit 1
+fi
 
 echo "sim-speed: $runs run(s) of: ./netbelief simulate --peers $peers --hours $hours --out DIR --force"
 echo "sim-speed: $(nproc) cores, $(java -version 2>&1 | head -1)"

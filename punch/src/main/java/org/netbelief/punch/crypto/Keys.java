@@ -137,8 +137,7 @@ public final class Keys {
      * @return the 32-byte public u-coordinate
      */
     public static byte[] x25519Public(byte[] privateKey) {
-        Object memo = HandshakeMemo.isOpen() ? HandshakeMemo.key(HandshakeMemo.X25519_PUBLIC,
-                privateKey, 0, X25519.SCALAR_SIZE, null, 0, 0) : null;
+        Object memo = HandshakeMemo.isOpen() ? publicMemoKey(privateKey) : null;
         byte[] known = memo == null ? null : HandshakeMemo.get(memo);
         if (known != null) {
             return known;
@@ -148,8 +147,7 @@ public final class Keys {
         if (memo != null) {
             HandshakeMemo.put(memo, p);
             // The reverse entry: lets an agreement with p store its mirror (see agree).
-            HandshakeMemo.put(HandshakeMemo.key(HandshakeMemo.X25519_OWNER, p, 0, X25519.POINT_SIZE, null, 0, 0),
-                    privateKey);
+            HandshakeMemo.put(ownerMemoKey(p, 0), privateKey);
         }
         return p;
     }
@@ -167,8 +165,7 @@ public final class Keys {
         if (theirs == null || off < 0 || theirs.length - off < X25519.POINT_SIZE) {
             return null;
         }
-        Object memo = HandshakeMemo.isOpen() ? HandshakeMemo.key(HandshakeMemo.X25519_AGREE,
-                mine, 0, X25519.SCALAR_SIZE, theirs, off, X25519.POINT_SIZE) : null;
+        Object memo = HandshakeMemo.isOpen() ? agreeMemoKey(mine, theirs, off) : null;
         byte[] known = memo == null ? null : HandshakeMemo.get(memo);
         if (known != null) {
             return known.length == 0 ? null : known; // empty: a refused (small-order) key
@@ -191,18 +188,31 @@ public final class Keys {
      * "Results known without computing them"). Looks up, never computes.
      */
     private static void storeMirror(byte[] mine, byte[] theirs, int off, byte[] shared) {
-        byte[] owner = HandshakeMemo.peek(HandshakeMemo.key(HandshakeMemo.X25519_OWNER, theirs, off,
-                X25519.POINT_SIZE, null, 0, 0));
+        byte[] owner = HandshakeMemo.peek(ownerMemoKey(theirs, off));
         if (owner == null) {
             return;
         }
-        byte[] minePublic = HandshakeMemo.peek(HandshakeMemo.key(HandshakeMemo.X25519_PUBLIC, mine, 0,
-                X25519.SCALAR_SIZE, null, 0, 0));
+        byte[] minePublic = HandshakeMemo.peek(publicMemoKey(mine));
         if (minePublic == null) {
             return;
         }
-        HandshakeMemo.put(HandshakeMemo.key(HandshakeMemo.X25519_AGREE, owner, 0, X25519.SCALAR_SIZE, minePublic,
-                0, X25519.POINT_SIZE), shared);
+        HandshakeMemo.put(agreeMemoKey(owner, minePublic, 0), shared);
+    }
+
+    // The memo keys, each built in one place: a store and a lookup of the same result must agree
+    // byte for byte.
+
+    private static Object publicMemoKey(byte[] scalar) {
+        return HandshakeMemo.key(HandshakeMemo.X25519_PUBLIC, scalar, 0, X25519.SCALAR_SIZE, null, 0, 0);
+    }
+
+    private static Object ownerMemoKey(byte[] point, int off) {
+        return HandshakeMemo.key(HandshakeMemo.X25519_OWNER, point, off, X25519.POINT_SIZE, null, 0, 0);
+    }
+
+    private static Object agreeMemoKey(byte[] scalar, byte[] point, int off) {
+        return HandshakeMemo.key(HandshakeMemo.X25519_AGREE, scalar, 0, X25519.SCALAR_SIZE, point, off,
+                X25519.POINT_SIZE);
     }
 
     /**

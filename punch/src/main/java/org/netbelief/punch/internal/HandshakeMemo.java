@@ -209,17 +209,7 @@ public final class HandshakeMemo {
    * is stored, the memo is closed or this thread has not joined it.
    */
   public static byte[] get(Object key) {
-    Table t = JOINED.get();
-    if (t == null || t != table) {
-      return null;
-    }
-    byte[] r = t.results.get((Key) key);
-    if (r == null) {
-      t.misses.incrementAndGet();
-      return null;
-    }
-    t.hits.incrementAndGet();
-    return r.clone();
+    return find(key, true);
   }
 
   /**
@@ -227,11 +217,18 @@ public final class HandshakeMemo {
    * an operation looks up to store more, never to answer its own caller.
    */
   public static byte[] peek(Object key) {
+    return find(key, false);
+  }
+
+  private static byte[] find(Object key, boolean count) {
     Table t = JOINED.get();
     if (t == null || t != table) {
       return null;
     }
     byte[] r = t.results.get((Key) key);
+    if (count) {
+      (r == null ? t.misses : t.hits).incrementAndGet();
+    }
     return r == null ? null : r.clone();
   }
 
